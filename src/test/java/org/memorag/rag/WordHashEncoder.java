@@ -1,4 +1,4 @@
-package org.memorag.rag.generator;
+package org.memorag.rag;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import org.memorag.engine.encode.Encoder;
  * A bag-of-words encoder (hashed lower-case words, L2-normalised) for tests of ranking
  * mechanics; tests about meaning use the real BGE-small model.
  */
-final class WordHashEncoder implements Encoder {
+public final class WordHashEncoder implements Encoder {
     private static final int DIM = 256;
 
     @Override
