@@ -87,7 +87,7 @@ public final class NativeLibrary {
                         + " -DskipNative=true?); rebuild with the native step or pass -D"
                         + OVERRIDE_PROPERTY + "=/path/to/libfaissjni.so";
             }
-            Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+            Path tmpdir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
             extracted = Files.createTempFile(tmpdir, "libfaissjni-", ".so");
             Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
