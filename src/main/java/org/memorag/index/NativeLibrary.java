@@ -112,8 +112,15 @@ public final class NativeLibrary {
             log.debug("loaded FAISS JNI library from {} platform={}", source, platform);
             return null;
         } catch (UnsatisfiedLinkError e) {
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("already loaded in another classloader")) {
+                return "the FAISS JNI library is already loaded by another class loader (" + why
+                        + "); a JVM binds a JNI library to one loader, so keep org.memorag.index on"
+                        + " the application class path (e.g. no spark.{driver,executor}"
+                        + ".userClassPathFirst, or one memorag jar per JVM)";
+            }
             return "could not load the FAISS JNI library (" + source + ", " + path + ") on "
-                    + platform + ": " + e.getMessage() + ". " + RUNTIME_HINT;
+                    + platform + ": " + why + ". " + RUNTIME_HINT;
         }
     }
 }
