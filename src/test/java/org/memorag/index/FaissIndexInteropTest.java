@@ -13,7 +13,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,6 +131,7 @@ class FaissIndexInteropTest {
         float[][] base = Vectors.clustered(300, 12, 4, 41);
         float[][] queries = Vectors.clustered(6, 12, 4, 42);
         Path queryFile = Files.writeString(dir.resolve("queries.json"), new Gson().toJson(queries));
+        Map<String, SearchResult> ours = new LinkedHashMap<>();
         for (String factory : List.of("Flat", "IVF4,Flat", "HNSW16")) {
             for (Metric metric : Metric.values()) {
                 try (FaissIndex index = FaissIndex.create(12, factory, metric)) {
@@ -135,31 +139,37 @@ class FaissIndexInteropTest {
                     index.add(base);
                     Path file = dir.resolve(factory.replace(',', '_') + "_" + metric + ".faiss");
                     Files.write(file, index.toBytes());
-                    String what = factory + " " + metric;
-                    JsonObject py = runPython(script, file, queryFile, 5, dir);
-                    assertEquals(12, py.get("d").getAsInt(), what);
-                    assertEquals(300, py.get("ntotal").getAsLong(), what);
-                    assertEquals(metric.faissCode(), py.get("metric_type").getAsInt(), what);
-                    SearchResult ours = index.search(queries, 5);
-                    long[][] pyIds = longs(py.getAsJsonArray("ids"));
-                    for (int q = 0; q < pyIds.length; q++) {
-                        assertArrayEquals(pyIds[q], ours.ids()[q], what + " query " + q);
-                    }
-                    assertScoresClose(floats(py.getAsJsonArray("scores")), ours.scores(), what);
+                    ours.put(file.toString(), index.search(queries, 5));
                 }
             }
         }
+        JsonObject all = runPython(script, queryFile, 5, List.copyOf(ours.keySet()), dir);
+        for (Map.Entry<String, SearchResult> e : ours.entrySet()) {
+            String what = Path.of(e.getKey()).getFileName().toString();
+            JsonObject py = all.getAsJsonObject(e.getKey());
+            assertEquals(12, py.get("d").getAsInt(), what);
+            assertEquals(300, py.get("ntotal").getAsLong(), what);
+            Metric metric = what.contains("_IP.") ? Metric.IP : Metric.L2;
+            assertEquals(metric.faissCode(), py.get("metric_type").getAsInt(), what);
+            long[][] pyIds = longs(py.getAsJsonArray("ids"));
+            for (int q = 0; q < pyIds.length; q++) {
+                assertArrayEquals(pyIds[q], e.getValue().ids()[q], what + " query " + q);
+            }
+            assertScoresClose(floats(py.getAsJsonArray("scores")), e.getValue().scores(), what);
+        }
     }
 
-    private static JsonObject runPython(Path script, Path index, Path queries, int k, Path dir)
-            throws IOException, InterruptedException {
+    private static JsonObject runPython(Path script, Path queries, int k, List<String> indexes,
+            Path dir) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), queries.toString(),
+                Integer.toString(k)));
+        command.addAll(indexes);
         Path err = dir.resolve("python.err");
-        Process p = new ProcessBuilder(PYTHON, script.toString(), index.toString(), queries.toString(),
-                Integer.toString(k)).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new AssertionError(script + " failed on " + index + ": " + Files.readString(err));
+            throw new AssertionError(script + " failed on " + indexes + ": " + Files.readString(err));
         }
         return JsonParser.parseString(out).getAsJsonObject();
     }
