@@ -46,7 +46,7 @@ struct JavaError {
     std::string message;
 };
 
-// Thrown inside a body when a JNI call already left a Java exception pending (e.g. OutOfMemoryError).
+// Thrown inside a body when a JNI call left a Java exception pending (e.g. OutOfMemoryError).
 struct PendingJavaException {};
 
 void throwJava(JNIEnv* env, const char* cls, const std::string& message) {
@@ -90,14 +90,16 @@ R guarded(JNIEnv* env, R fallback, F&& body) {
 
 faiss::Index* indexOf(jlong handle) {
     if (handle == 0) {
-        throw JavaError{ILLEGAL_STATE, "FAISS index handle is 0: the index was freed or never created"};
+        throw JavaError{ILLEGAL_STATE,
+                        "FAISS index handle is 0: the index was freed or never created"};
     }
     return reinterpret_cast<faiss::Index*>(handle);
 }
 
 void checkCount(const char* what, jint n) {
     if (n <= 0) {
-        throw JavaError{ILLEGAL_ARGUMENT, std::string(what) + " must be > 0, got " + std::to_string(n)};
+        throw JavaError{ILLEGAL_ARGUMENT,
+                        std::string(what) + " must be > 0, got " + std::to_string(n)};
     }
 }
 
@@ -154,7 +156,8 @@ JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_create(
         checkCount("dimension", d);
         std::string desc = javaString(env, description, "factory description");
         if (metric != faiss::METRIC_INNER_PRODUCT && metric != faiss::METRIC_L2) {
-            throw JavaError{ILLEGAL_ARGUMENT, "unsupported FAISS metric code " + std::to_string(metric)};
+            throw JavaError{ILLEGAL_ARGUMENT,
+                            "unsupported FAISS metric code " + std::to_string(metric)};
         }
         std::unique_ptr<faiss::Index> index(
                 faiss::index_factory(d, desc.c_str(), static_cast<faiss::MetricType>(metric)));
@@ -169,16 +172,21 @@ JNIEXPORT void JNICALL Java_org_memorag_index_FaissNative_free(JNIEnv* env, jcla
     });
 }
 
-JNIEXPORT jint JNICALL Java_org_memorag_index_FaissNative_dimension(JNIEnv* env, jclass, jlong handle) {
+JNIEXPORT jint JNICALL Java_org_memorag_index_FaissNative_dimension(
+        JNIEnv* env, jclass, jlong handle) {
     return guarded<jint>(env, 0, [&]() { return static_cast<jint>(indexOf(handle)->d); });
 }
 
-JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_ntotal(JNIEnv* env, jclass, jlong handle) {
+JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_ntotal(
+        JNIEnv* env, jclass, jlong handle) {
     return guarded<jlong>(env, 0, [&]() { return static_cast<jlong>(indexOf(handle)->ntotal); });
 }
 
-JNIEXPORT jint JNICALL Java_org_memorag_index_FaissNative_metric(JNIEnv* env, jclass, jlong handle) {
-    return guarded<jint>(env, -1, [&]() { return static_cast<jint>(indexOf(handle)->metric_type); });
+JNIEXPORT jint JNICALL Java_org_memorag_index_FaissNative_metric(
+        JNIEnv* env, jclass, jlong handle) {
+    return guarded<jint>(env, -1, [&]() {
+        return static_cast<jint>(indexOf(handle)->metric_type);
+    });
 }
 
 JNIEXPORT jboolean JNICALL Java_org_memorag_index_FaissNative_isTrained(

@@ -105,8 +105,8 @@ public final class FaissIndex implements AutoCloseable {
     public static FaissIndex fromBytes(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             throw new IllegalArgumentException("serialized index is "
-                    + (bytes == null ? "null" : "empty") + "; pass the bytes of FaissIndex.toBytes()"
-                    + " or of a FAISS index file");
+                    + (bytes == null ? "null" : "empty")
+                    + "; pass the bytes of FaissIndex.toBytes() or of a FAISS index file");
         }
         NativeLibrary.ensureLoaded();
         long address;
@@ -133,7 +133,7 @@ public final class FaissIndex implements AutoCloseable {
         train(flat, vectors.length);
     }
 
-    /** Trains the index on {@code n} rows given row-major in {@code flat} ({@code n * d} floats). */
+    /** Trains the index on {@code n} rows given row-major in {@code flat} ({@code n * d}). */
     public void train(float[] flat, int n) {
         checkFlat(flat, n, "training vectors");
         withWriteLock("train", () -> FaissNative.train(address(), n, flat));
@@ -164,11 +164,12 @@ public final class FaissIndex implements AutoCloseable {
         return search(flat, queries.length, k);
     }
 
-    /** Searches {@code n} queries given row-major in {@code flat}; see {@link #search(float[][], int)}. */
+    /** Searches {@code n} queries given row-major in {@code flat}, like {@code search(rows, k)}. */
     public SearchResult search(float[] flat, int n, int k) {
         checkFlat(flat, n, "queries");
         if (k <= 0) {
-            throw new IllegalArgumentException("k must be > 0, got " + k + "; ask for at least one hit");
+            throw new IllegalArgumentException("k must be > 0, got " + k
+                    + "; ask for at least one hit");
         }
         if ((long) n * k > MAX_ARRAY) {
             throw new IllegalArgumentException(n + " queries x k=" + k + " results do not fit in a"
@@ -179,8 +180,8 @@ public final class FaissIndex implements AutoCloseable {
         try {
             long a = address();
             if (!FaissNative.isTrained(a)) {
-                throw new IllegalStateException(this + " is not trained: call train(...) and add(...)"
-                        + " before search");
+                throw new IllegalStateException(this + " is not trained: call train(...) and"
+                        + " add(...) before search");
             }
             float[] distances = new float[n * k];
             long[] labels = new long[n * k];
@@ -200,7 +201,8 @@ public final class FaissIndex implements AutoCloseable {
      */
     public void setParameter(String name, double value) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("parameter name is empty; use e.g. \"nprobe\" or \"efSearch\"");
+            throw new IllegalArgumentException(
+                    "parameter name is empty; use e.g. \"nprobe\" or \"efSearch\"");
         }
         withWriteLock("setParameter(" + name + ")",
                 () -> FaissNative.setParameter(address(), name, value));
@@ -236,7 +238,7 @@ public final class FaissIndex implements AutoCloseable {
         return withReadLock(() -> FaissNative.isTrained(address()));
     }
 
-    /** The index in FAISS's {@code write_index} format (readable by Python {@code faiss.read_index}). */
+    /** The index in FAISS's {@code write_index} format, for Python {@code faiss.read_index}. */
     public byte[] toBytes() {
         return withReadLock(() -> {
             try {
@@ -252,7 +254,7 @@ public final class FaissIndex implements AutoCloseable {
         return handle.address() == 0;
     }
 
-    /** Frees the native index after in-flight calls finished; later calls throw IllegalStateException. */
+    /** Frees the index after in-flight calls; later calls throw IllegalStateException. */
     @Override
     public void close() {
         Lock write = lock.writeLock();
@@ -279,7 +281,8 @@ public final class FaissIndex implements AutoCloseable {
     }
 
     private FaissException failed(String operation, FaissException e) {
-        return new FaissException("FAISS " + operation + " failed on " + this + ": " + e.getMessage(), e);
+        return new FaissException("FAISS " + operation + " failed on " + this + ": "
+                + e.getMessage(), e);
     }
 
     private interface Body<T> {

@@ -30,7 +30,8 @@ final class FaissNative {
 
     static native void add(long handle, int n, float[] x);
 
-    static native void search(long handle, int n, float[] x, int k, float[] distances, long[] labels);
+    static native void search(long handle, int n, float[] x, int k, float[] distances,
+            long[] labels);
 
     static native void reset(long handle);
 

@@ -3,7 +3,7 @@ package org.memorag.index;
 import java.util.Locale;
 
 /**
- * Similarity a {@link FaissIndex} ranks by, with the code FAISS uses for it ({@code faiss::MetricType}).
+ * Similarity a {@link FaissIndex} ranks by, with its FAISS code ({@code faiss::MetricType}).
  */
 public enum Metric {
     /** Inner product: scores are dot products, higher is closer (cosine for unit vectors). */
@@ -27,7 +27,7 @@ public enum Metric {
         return this == IP;
     }
 
-    /** The metric whose FAISS code is {@code code}, or a FaissException naming the unsupported code. */
+    /** The metric of FAISS code {@code code}; a FaissException names an unsupported one. */
     static Metric fromFaissCode(int code) {
         for (Metric m : values()) {
             if (m.faissCode == code) {
@@ -35,8 +35,8 @@ public enum Metric {
             }
         }
         throw new FaissException("the index uses FAISS metric type " + code
-                + ", which this binding does not support; use an index built with METRIC_INNER_PRODUCT"
-                + " (IP) or METRIC_L2 (L2)");
+                + ", which this binding does not support; use an index built with"
+                + " METRIC_INNER_PRODUCT (IP) or METRIC_L2 (L2)");
     }
 
     /**

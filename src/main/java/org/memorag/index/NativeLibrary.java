@@ -30,13 +30,13 @@ public final class NativeLibrary {
     private static final String LIBRARY_FILE = "libfaissjni.so";
     private static final String RUNTIME_HINT = "The shim needs BLAS, LAPACK and OpenMP at run time:"
             + " on Debian/Ubuntu install libopenblas0 (or libblas3), liblapack3, libgomp1 and"
-            + " libstdc++6 (apt-get install libopenblas0 liblapack3 libgomp1), or build the shim for"
-            + " this machine with src/main/native/build.sh and pass -D" + OVERRIDE_PROPERTY
+            + " libstdc++6 (apt-get install libopenblas0 liblapack3 libgomp1), or build the shim"
+            + " for this machine with src/main/native/build.sh and pass -D" + OVERRIDE_PROPERTY
             + "=/path/to/libfaissjni.so";
 
     private NativeLibrary() {}
 
-    /** Initialised on first use, so the library is loaded once; holds why loading failed, or null. */
+    /** Initialised on first use, so the library loads once; holds why loading failed, or null. */
     private static final class Holder {
         static final String FAILURE = tryLoad(System.getProperty(OVERRIDE_PROPERTY),
                 System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
@@ -53,7 +53,7 @@ public final class NativeLibrary {
         }
     }
 
-    /** The platform name (as in the jar's {@code native/<platform>/} folder) of os.name and os.arch. */
+    /** The platform (the jar's {@code native/<platform>/} folder name) of os.name and os.arch. */
     static String platform(String osName, String osArch) {
         String os = osName.toLowerCase(Locale.ROOT).startsWith("linux") ? "linux"
                 : osName.toLowerCase(Locale.ROOT).replace(' ', '_');
@@ -61,7 +61,7 @@ public final class NativeLibrary {
         return os + "-" + arch;
     }
 
-    /** Loads the library; returns null on success or a message saying what failed and what to do. */
+    /** Loads the library; returns null on success, else a message saying what failed and why. */
     static String tryLoad(String override, String osName, String osArch) {
         String platform = platform(osName, osArch);
         if (override != null && !override.isBlank()) {
@@ -101,7 +101,8 @@ public final class NativeLibrary {
             try {
                 Files.deleteIfExists(extracted);
             } catch (IOException e) {
-                log.warn("could not delete the extracted FAISS library file={}: {}", extracted, e.toString());
+                log.warn("could not delete the extracted FAISS library file={}: {}", extracted,
+                        e.toString());
             }
         }
     }

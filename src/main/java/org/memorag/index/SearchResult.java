@@ -25,8 +25,8 @@ public record SearchResult(long[][] ids, float[][] scores) {
         }
         for (int q = 0; q < ids.length; q++) {
             if (ids[q] == null || scores[q] == null || ids[q].length != scores[q].length) {
-                throw new IllegalArgumentException("row " + q + " of ids and scores differ in length"
-                        + " (or one is null)");
+                throw new IllegalArgumentException("row " + q
+                        + " of ids and scores differ in length (or one is null)");
             }
         }
     }

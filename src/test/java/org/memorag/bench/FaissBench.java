@@ -24,7 +24,8 @@ public final class FaissBench {
     private static final int ADD_REPS = 5;
     private static final int SEARCH_WARMUP = 5;
     private static final int SEARCH_REPS = 30;
-    private static final String PYTHON = System.getProperty("memorag.test.python", "/usr/bin/python3");
+    private static final String PYTHON = System.getProperty("memorag.test.python",
+            "/usr/bin/python3");
 
     private FaissBench() {}
 
@@ -78,7 +79,8 @@ public final class FaissBench {
         t.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.arch")).append(", no GPU used; ").append(env)
                 .append("; commit ").append(commit()).append('\n');
-        t.append("| step | ours (Java + JNI) | baseline | baseline value | ratio ours/baseline |\n");
+        t.append("| step | ours (Java + JNI) | baseline | baseline value | ratio ours/baseline |")
+                .append('\n');
         t.append("|---|---|---|---|---|\n");
         row(t, "add " + n + " x " + d + " (median of " + ADD_REPS + ")", median(add),
                 "Python faiss add", py == null ? Double.NaN : py[0]);
@@ -87,14 +89,17 @@ public final class FaissBench {
                 "Python faiss search", py == null ? Double.NaN : py[1]);
         row(t, "search " + nq + " queries", median(search), "Java scalar scan (median of 3)",
                 median(scan));
-        t.append("top-1 agreement FAISS vs Java scan: ").append(agree).append('/').append(nq).append('\n');
+        t.append("top-1 agreement FAISS vs Java scan: ").append(agree).append('/').append(nq)
+                .append('\n');
         if (py == null) {
-            t.append("(Python baseline skipped: ").append(PYTHON).append(" with faiss not found)\n");
+            t.append("(Python baseline skipped: ").append(PYTHON)
+                    .append(" with faiss not found)\n");
         }
         System.out.print(t);
     }
 
-    private static void row(StringBuilder t, String step, double ours, String baseline, double value) {
+    private static void row(StringBuilder t, String step, double ours, String baseline,
+            double value) {
         t.append(String.format("| %s | %.2f ms | %s | %s | %s |%n", step, ours, baseline,
                 Double.isNaN(value) ? "n/a" : String.format("%.2f ms", value),
                 Double.isNaN(value) ? "n/a" : String.format("%.2f", ours / value)));
@@ -158,7 +163,8 @@ public final class FaissBench {
                 "for _ in range(" + SEARCH_WARMUP + "): ix.search(xq, k)",
                 "s = []",
                 "for _ in range(" + SEARCH_REPS + "):",
-                "    t = time.perf_counter(); ix.search(xq, k); s.append((time.perf_counter() - t) * 1e3)",
+                "    t = time.perf_counter(); ix.search(xq, k)",
+                "    s.append((time.perf_counter() - t) * 1e3)",
                 "print(np.median(adds), np.median(s))");
         Process p = new ProcessBuilder(PYTHON, "-c", program).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -174,7 +180,8 @@ public final class FaissBench {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
                     .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String out = new String(p.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8).trim();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
         } catch (IOException e) {
             return "unknown";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +21,7 @@ class FaissIndexConcurrencyTest {
     private static final int D = 32;
     private static final int THREADS = 6;
 
-    private static <T> List<T> runAll(List<java.util.concurrent.Callable<T>> tasks) throws Exception {
+    private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<T> out = new ArrayList<>();
@@ -47,7 +48,7 @@ class FaissIndexConcurrencyTest {
                 for (int b = 0; b < batches.length; b++) {
                     serial[b] = index.search(batches[b], 8);
                 }
-                List<java.util.concurrent.Callable<Integer>> tasks = new ArrayList<>();
+                List<Callable<Integer>> tasks = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
                     int offset = t;
                     tasks.add(() -> {
@@ -61,7 +62,8 @@ class FaissIndexConcurrencyTest {
                         return checked;
                     });
                 }
-                assertEquals(THREADS * 12, runAll(tasks).stream().mapToInt(Integer::intValue).sum());
+                assertEquals(THREADS * 12,
+                        runAll(tasks).stream().mapToInt(Integer::intValue).sum());
             }
         }
     }
@@ -73,7 +75,7 @@ class FaissIndexConcurrencyTest {
         try (FaissIndex index = FaissIndex.create(D, "Flat", Metric.L2)) {
             AtomicBoolean adding = new AtomicBoolean(true);
             CountDownLatch searching = new CountDownLatch(THREADS - 1);
-            List<java.util.concurrent.Callable<Integer>> tasks = new ArrayList<>();
+            List<Callable<Integer>> tasks = new ArrayList<>();
             tasks.add(() -> {
                 assertTrue(searching.await(60, TimeUnit.SECONDS));
                 for (int i = 0; i < 50; i++) {
@@ -99,7 +101,8 @@ class FaissIndexConcurrencyTest {
             }
             List<Integer> searches = runAll(tasks);
             assertEquals(500, index.ntotal());
-            assertTrue(searches.stream().mapToInt(Integer::intValue).sum() > THREADS, "searches " + searches);
+            int total = searches.stream().mapToInt(Integer::intValue).sum();
+            assertTrue(total > THREADS, "searches per thread " + searches);
         }
     }
 
@@ -109,7 +112,7 @@ class FaissIndexConcurrencyTest {
         index.add(Vectors.gaussian(2000, D, 58));
         float[][] queries = Vectors.gaussian(64, D, 59);
         CountDownLatch everyThreadSearched = new CountDownLatch(THREADS - 1);
-        List<java.util.concurrent.Callable<String>> tasks = new ArrayList<>();
+        List<Callable<String>> tasks = new ArrayList<>();
         for (int t = 1; t < THREADS; t++) {
             tasks.add(() -> {
                 boolean counted = false;

@@ -42,7 +42,8 @@ class FaissIndexErrorsTest {
         try (FaissIndex index = FaissIndex.create(D, "Flat", Metric.IP)) {
             assertFails(IllegalArgumentException.class, () -> index.add(new float[3 * D - 1], 3),
                     "23 floats", "need 24");
-            assertFails(IllegalArgumentException.class, () -> index.train(new float[D], 2), "need 16");
+            assertFails(IllegalArgumentException.class, () -> index.train(new float[D], 2),
+                    "need 16");
         }
     }
 
@@ -50,7 +51,8 @@ class FaissIndexErrorsTest {
     void queryWithWrongDimensionIsRejected() {
         try (FaissIndex index = filledFlat(10)) {
             assertFails(IllegalArgumentException.class,
-                    () -> index.search(new float[][] {new float[D - 1]}, 1), "row 0", "dimension 8");
+                    () -> index.search(new float[][] {new float[D - 1]}, 1),
+                    "row 0", "dimension 8");
             assertFails(IllegalArgumentException.class,
                     () -> index.search(new float[][] {null}, 1), "row 0", "no array");
         }
@@ -69,7 +71,8 @@ class FaissIndexErrorsTest {
     void hugeBatchTimesKIsRejectedBeforeAllocating() {
         try (FaissIndex index = filledFlat(10)) {
             assertFails(IllegalArgumentException.class,
-                    () -> index.search(Vectors.gaussian(2, D, 33), Integer.MAX_VALUE), "smaller batches");
+                    () -> index.search(Vectors.gaussian(2, D, 33), Integer.MAX_VALUE),
+                    "smaller batches");
         }
     }
 
@@ -78,7 +81,8 @@ class FaissIndexErrorsTest {
         try (FaissIndex index = FaissIndex.create(D, "Flat", Metric.L2)) {
             assertFails(IllegalArgumentException.class, () -> index.add(new float[0][]), "n=0");
             assertFails(IllegalArgumentException.class, () -> index.train(new float[0], 0), "n=0");
-            assertFails(IllegalArgumentException.class, () -> index.search(new float[0][], 3), "n=0");
+            assertFails(IllegalArgumentException.class, () -> index.search(new float[0][], 3),
+                    "n=0");
             assertFails(IllegalArgumentException.class, () -> index.add((float[][]) null), "null");
         }
     }
@@ -96,7 +100,8 @@ class FaissIndexErrorsTest {
     void ivfTrainingOnTooFewPointsReportsFaissMessage() {
         try (FaissIndex index = FaissIndex.create(D, "IVF16,Flat", Metric.L2)) {
             assertFails(FaissException.class, () -> index.train(Vectors.gaussian(5, D, 35)),
-                    "FAISS train failed", "IVF16,Flat", "should be at least as large as number of clusters");
+                    "FAISS train failed", "IVF16,Flat",
+                    "should be at least as large as number of clusters");
         }
     }
 
@@ -111,8 +116,10 @@ class FaissIndexErrorsTest {
     void badCreateArgumentsAreRejected() {
         assertFails(IllegalArgumentException.class, () -> FaissIndex.create(0, "Flat", Metric.IP),
                 "dimension must be > 0");
-        assertFails(IllegalArgumentException.class, () -> FaissIndex.create(D, " ", Metric.IP), "empty");
-        assertFails(IllegalArgumentException.class, () -> FaissIndex.create(D, "Flat", null), "Metric.IP");
+        assertFails(IllegalArgumentException.class, () -> FaissIndex.create(D, " ", Metric.IP),
+                "empty");
+        assertFails(IllegalArgumentException.class, () -> FaissIndex.create(D, "Flat", null),
+                "Metric.IP");
     }
 
     @Test
@@ -126,9 +133,12 @@ class FaissIndexErrorsTest {
     void garbageAndEmptyBytesAreRejected() {
         byte[] garbage = new byte[256];
         new Random(36).nextBytes(garbage);
-        assertFails(FaissException.class, () -> FaissIndex.fromBytes(garbage), "256 bytes", "corrupt");
-        assertFails(FaissException.class, () -> FaissIndex.fromBytes("IxF".getBytes()), "truncated");
-        assertFails(IllegalArgumentException.class, () -> FaissIndex.fromBytes(new byte[0]), "empty");
+        assertFails(FaissException.class, () -> FaissIndex.fromBytes(garbage), "256 bytes",
+                "corrupt");
+        assertFails(FaissException.class, () -> FaissIndex.fromBytes("IxF".getBytes()),
+                "truncated");
+        assertFails(IllegalArgumentException.class, () -> FaissIndex.fromBytes(new byte[0]),
+                "empty");
         assertFails(IllegalArgumentException.class, () -> FaissIndex.fromBytes(null), "null");
     }
 
@@ -150,7 +160,8 @@ class FaissIndexErrorsTest {
                 byte[] bytes = index.toBytes();
                 for (int len = 1; len < bytes.length; len++) {
                     byte[] cut = Arrays.copyOf(bytes, len);
-                    FaissException e = assertThrows(FaissException.class, () -> FaissIndex.fromBytes(cut),
+                    FaissException e = assertThrows(FaissException.class,
+                            () -> FaissIndex.fromBytes(cut),
                             factory + " cut to " + len + " of " + bytes.length + " bytes");
                     assertTrue(e.getMessage().contains(len + " bytes"), e.getMessage());
                 }
@@ -176,7 +187,8 @@ class FaissIndexErrorsTest {
         for (Executable call : new Executable[] {() -> index.search(q, 1), () -> index.add(q),
                 () -> index.train(q), index::ntotal, index::isTrained, index::toBytes, index::reset,
                 () -> index.setParameter("nprobe", 2)}) {
-            assertFails(IllegalStateException.class, call, "is closed", "FaissIndex[Flat, d=8, IP]");
+            assertFails(IllegalStateException.class, call, "is closed",
+                    "FaissIndex[Flat, d=8, IP]");
         }
     }
 
@@ -186,13 +198,16 @@ class FaissIndexErrorsTest {
         try (FaissIndex index = filledFlat(4)) {
             long h = FaissNative.deserialize(index.toBytes());
             try {
-                assertFails(IllegalArgumentException.class, () -> FaissNative.add(h, 2, new float[D]),
+                assertFails(IllegalArgumentException.class,
+                        () -> FaissNative.add(h, 2, new float[D]),
                         "8 floats", "16 were expected");
-                assertFails(IllegalArgumentException.class, () -> FaissNative.search(h, 1, new float[D], 2,
+                assertFails(IllegalArgumentException.class,
+                        () -> FaissNative.search(h, 1, new float[D], 2,
                         new float[2], new long[1]), "labels has 1");
                 assertFails(IllegalArgumentException.class, () -> FaissNative.search(h, 1, null, 2,
                         new float[2], new long[2]), "queries is null");
-                assertFails(IllegalArgumentException.class, () -> FaissNative.train(h, -1, new float[0]),
+                assertFails(IllegalArgumentException.class,
+                        () -> FaissNative.train(h, -1, new float[0]),
                         "must be > 0");
             } finally {
                 FaissNative.free(h);

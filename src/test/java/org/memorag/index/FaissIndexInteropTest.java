@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaissIndexInteropTest {
     private static final String FIXTURE = "/fixtures/faiss/flat_ip_d8";
-    private static final String PYTHON = System.getProperty("memorag.test.python", "/usr/bin/python3");
+    private static final String PYTHON = System.getProperty("memorag.test.python",
+            "/usr/bin/python3");
 
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = FaissIndexInteropTest.class.getResourceAsStream(name)) {
@@ -42,7 +43,8 @@ class FaissIndexInteropTest {
     }
 
     private static JsonObject expected() throws IOException {
-        return JsonParser.parseString(new String(resource(FIXTURE + ".json"), StandardCharsets.UTF_8))
+        String json = new String(resource(FIXTURE + ".json"), StandardCharsets.UTF_8);
+        return JsonParser.parseString(json)
                 .getAsJsonObject();
     }
 
@@ -111,7 +113,8 @@ class FaissIndexInteropTest {
         }
         try {
             Process p = new ProcessBuilder(PYTHON, "-c", "import faiss, numpy")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -124,7 +127,7 @@ class FaissIndexInteropTest {
     @Test
     @Timeout(180)
     void pythonFaissReadsOurBytesAndSearchesTheSame(@TempDir Path dir) throws Exception {
-        assumeTrue(pythonFaissAvailable(), PYTHON + " with faiss and numpy (Debian python3-faiss) is"
+        assumeTrue(pythonFaissAvailable(), PYTHON + " with faiss and numpy (python3-faiss) is"
                 + " not installed; the committed-fixture tests still ran");
         Path script = Path.of(System.getProperty("memorag.project.dir", "."),
                 "scripts/fixtures/faiss_readback.py");
@@ -161,15 +164,16 @@ class FaissIndexInteropTest {
 
     private static JsonObject runPython(Path script, Path queries, int k, List<String> indexes,
             Path dir) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), queries.toString(),
-                Integer.toString(k)));
+        List<String> command = new ArrayList<>(
+                List.of(PYTHON, script.toString(), queries.toString(), Integer.toString(k)));
         command.addAll(indexes);
         Path err = dir.resolve("python.err");
         Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new AssertionError(script + " failed on " + indexes + ": " + Files.readString(err));
+            throw new AssertionError(script + " failed on " + indexes + ": "
+                    + Files.readString(err));
         }
         return JsonParser.parseString(out).getAsJsonObject();
     }

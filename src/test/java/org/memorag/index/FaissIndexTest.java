@@ -15,7 +15,7 @@ class FaissIndexTest {
     @Test
     void flatInnerProductReturnsExactTopK() {
         float[][] base = Vectors.gaussian(1000, D, 1);
-        float[][] queries = Vectors.gaussian(30, D, 2);   // >= 20 queries: FAISS takes the BLAS path
+        float[][] queries = Vectors.gaussian(30, D, 2);   // >= 20 queries: FAISS uses BLAS
         try (FaissIndex index = FaissIndex.create(D, "Flat", Metric.IP)) {
             index.add(base);
             Vectors.assertExactTopK(Metric.IP, base, queries, 10, index.search(queries, 10), 1e-5);

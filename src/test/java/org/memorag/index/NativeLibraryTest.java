@@ -46,7 +46,8 @@ class NativeLibraryTest {
         String missing = dir.resolve("nope.so").toString();
         String why = NativeLibrary.tryLoad(missing, "Linux", "amd64");
         assertNotNull(why);
-        assertTrue(why.contains("-Dmemorag.faiss.library=" + missing) && why.contains("does not name a file"), why);
+        assertTrue(why.contains("-Dmemorag.faiss.library=" + missing)
+                && why.contains("does not name a file"), why);
     }
 
     @Test
@@ -56,8 +57,8 @@ class NativeLibraryTest {
                 dir.resolve("libfaissjni.so"));
         String why = NativeLibrary.tryLoad(notLibrary.toString(), "Linux", "amd64");
         assertNotNull(why);
-        for (String part : new String[] {"linux-x86_64", notLibrary.toString(), "libopenblas0", "libblas3",
-                "liblapack3", "libgomp1", "build.sh"}) {
+        for (String part : new String[] {"linux-x86_64", notLibrary.toString(), "libopenblas0",
+                "libblas3", "liblapack3", "libgomp1", "build.sh"}) {
             assertTrue(why.contains(part), "message lacks '" + part + "': " + why);
         }
     }

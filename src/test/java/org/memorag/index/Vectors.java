@@ -42,7 +42,8 @@ final class Vectors {
     static double score(Metric metric, float[] x, float[] y) {
         double s = 0;
         for (int j = 0; j < x.length; j++) {
-            s += metric == Metric.IP ? (double) x[j] * y[j] : ((double) x[j] - y[j]) * (x[j] - y[j]);
+            s += metric == Metric.IP ? (double) x[j] * y[j]
+                    : ((double) x[j] - y[j]) * (x[j] - y[j]);
         }
         return s;
     }
@@ -77,11 +78,13 @@ final class Vectors {
                 }
                 double wantScore = score(metric, queries[q], base[(int) want[q][j]]);
                 double gotRefScore = score(metric, queries[q], base[(int) id]);
-                if (id != want[q][j] && Math.abs(wantScore - gotRefScore) > tol * (1 + Math.abs(wantScore))) {
+                double slack = tol * (1 + Math.abs(wantScore));
+                if (id != want[q][j] && Math.abs(wantScore - gotRefScore) > slack) {
                     fail("query " + q + " rank " + j + ": FAISS returned id " + id + " (score "
-                            + gotRefScore + "), brute force id " + want[q][j] + " (score " + wantScore + ")");
+                            + gotRefScore + "), brute force id " + want[q][j]
+                            + " (score " + wantScore + ")");
                 }
-                assertEquals(wantScore, got.scores()[q][j], tol * (1 + Math.abs(wantScore)),
+                assertEquals(wantScore, got.scores()[q][j], slack,
                         "query " + q + " rank " + j + " score");
             }
         }
