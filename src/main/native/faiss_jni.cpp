@@ -13,6 +13,7 @@
 
 #include <cxxabi.h>
 
+#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -35,6 +36,9 @@ namespace {
 
 using idx_t = faiss::Index::idx_t;
 static_assert(sizeof(idx_t) == sizeof(jlong), "faiss ids must be 64-bit like Java longs");
+
+// Indexes created or read and not yet freed: lets tests see that close() and the Cleaner free.
+std::atomic<int64_t> liveIndexes{0};
 
 const char* const FAISS_EXCEPTION = "org/memorag/index/FaissException";
 const char* const ILLEGAL_ARGUMENT = "java/lang/IllegalArgumentException";
@@ -161,15 +165,23 @@ JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_create(
         }
         std::unique_ptr<faiss::Index> index(
                 faiss::index_factory(d, desc.c_str(), static_cast<faiss::MetricType>(metric)));
+        liveIndexes++;
         return reinterpret_cast<jlong>(index.release());
     });
 }
 
 JNIEXPORT void JNICALL Java_org_memorag_index_FaissNative_free(JNIEnv* env, jclass, jlong handle) {
     guarded<int>(env, 0, [&]() {
-        delete reinterpret_cast<faiss::Index*>(handle);  // deleting 0 is a no-op
+        if (handle != 0) {
+            delete reinterpret_cast<faiss::Index*>(handle);
+            liveIndexes--;
+        }
         return 0;
     });
+}
+
+JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_liveIndexes(JNIEnv*, jclass) {
+    return static_cast<jlong>(liveIndexes.load());
 }
 
 JNIEXPORT jint JNICALL Java_org_memorag_index_FaissNative_dimension(
@@ -322,6 +334,7 @@ JNIEXPORT jlong JNICALL Java_org_memorag_index_FaissNative_deserialize(
                     + std::to_string(index->d) + " and " + std::to_string(index->ntotal)
                     + " vectors: the bytes are corrupt"};
         }
+        liveIndexes++;
         return reinterpret_cast<jlong>(index.release());
     });
 }

@@ -16,6 +16,9 @@ final class FaissNative {
 
     static native void free(long handle);
 
+    /** Indexes created or deserialized and not yet freed, in this JVM. */
+    static native long liveIndexes();
+
     static native int dimension(long handle);
 
     static native long ntotal(long handle);

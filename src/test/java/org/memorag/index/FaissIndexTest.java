@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Exact search, padding, bookkeeping and the byte round trip of {@link FaissIndex}. */
 class FaissIndexTest {
@@ -150,6 +151,28 @@ class FaissIndexTest {
         index.close();
         index.close();
         assertTrue(index.isClosed());
+    }
+
+    @Test
+    void closeFreesTheNativeIndexAtOnce() {
+        FaissIndex index = FaissIndex.create(D, "HNSW8", Metric.L2);
+        long open = FaissNative.liveIndexes();
+        index.close();
+        assertEquals(open - 1, FaissNative.liveIndexes());
+    }
+
+    @Test
+    @Timeout(60)
+    void cleanerFreesIndexesNobodyClosed() throws InterruptedException {
+        long before = FaissNative.liveIndexes();
+        for (int i = 0; i < 5; i++) {
+            FaissIndex.create(D, "Flat", Metric.IP).add(Vectors.gaussian(10, D, 15));
+        }
+        assertEquals(before + 5, FaissNative.liveIndexes());
+        while (FaissNative.liveIndexes() > before) {   // the Cleaner runs after a GC finds them
+            System.gc();
+            Thread.sleep(20);
+        }
     }
 
     static float[] flat(float[][] rows) {
