@@ -1,0 +1,216 @@
+package org.memorag.rag;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.memorag.engine.model.LanguageModel;
+import org.memorag.engine.tokenize.ChatMessage;
+import org.memorag.rag.artifact.DocArtifacts;
+import org.memorag.rag.config.MemoragConfig;
+import org.memorag.rag.memory.ModelMemoryMode;
+import org.memorag.rag.prompt.Language;
+import org.memorag.rag.prompt.Prompts;
+import org.memorag.rag.task.Answer;
+import org.memorag.rag.task.Question;
+import org.memorag.testing.TinyCheckpoint;
+
+/** The pipeline with tiny random decoders (real engine) and a word-hash encoder. */
+@Timeout(120)
+class PipelineTest {
+    @TempDir
+    static Path dir;
+    static Path tiny;
+    static String text;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        tiny = TinyCheckpoint.qwen2().layers(2).seed(7).writeTo(dir.resolve("tiny"));
+        StringBuilder sb = new StringBuilder();
+        // a document in the tiny vocabulary (w1..w95), so tokens are real words, not <unk>
+        java.util.Random r = new java.util.Random(1);
+        for (int p = 0; p < 40; p++) {
+            for (int s = 0; s < 6; s++) {
+                for (int w = 0; w < 9; w++) {
+                    sb.append(w == 0 ? "" : " ").append("w").append(1 + r.nextInt(95));
+                }
+                sb.append(". ");
+            }
+            sb.append("\n\n");
+        }
+        text = sb.toString();
+    }
+
+    private static MemoragConfig.Builder longllm() {
+        return MemoragConfig.builder().set("memory.model", tiny.toString())
+                .set("generator.type", "memory").set("language", "en")
+                .set("tokens.recall", "12").set("tokens.rewrite", "12").set("tokens.final", "10")
+                .set("tokens.key_points", "16").set("chunk.tokens.en", "64");
+    }
+
+    @Test
+    void memorizesTheContextTurnWithTheFixedReply() {
+        try (Pipeline p = Pipeline.open(longllm().build(), new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            assertEquals("longllm", doc.memoryMode());
+            assertTrue(doc.hasMemory());
+            assertTrue(doc.chunks().size() > 10, "chunks: " + doc.chunks().size());
+            LanguageModel m = ((ModelMemoryMode) memoryOf(p)).model();
+            String expected = "<|im_start|>user\n" + Prompts.of(Language.EN).context(text)
+                    + "<|im_end|>\n<|im_start|>assistant\nI have read the article. Please"
+                    + " provide your question.<|im_end|>\n<|im_start|>assistant\n";
+            assertEquals(expected, m.renderChat(List.of(ChatMessage.user(
+                    Prompts.of(Language.EN).context(text)), ChatMessage.assistant(
+                    Prompts.UPSTREAM_REPLY)), true));
+            assertEquals(m.tokenize(expected).length, doc.memory().inputTokens());
+        }
+    }
+
+    @Test
+    void askingTwiceGivesTheSameAnswerWhateverCameBetween() {
+        try (Pipeline p = Pipeline.open(longllm().build(), new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            Question q = Question.of("q1", "w5 w17 w33 w2 w8?");
+            Answer first = p.ask(doc, q);
+            p.ask(doc, Question.of("q2", "w90 w91 w92 w93"));
+            p.ask(doc, new Question("q3", null, "summarize", null, null));
+            Answer again = p.ask(doc, q);
+            assertEquals(first.answer(), again.answer());
+            assertEquals(first.clues(), again.clues());
+            assertEquals(first.queries(), again.queries());
+            assertEquals(first.evidence(), again.evidence());
+            assertFalse(first.evidence().isEmpty());
+            assertEquals(q.question(), first.queries().get(first.queries().size() - 1));
+        }
+    }
+
+    @Test
+    void oneFolderForMemoryAndGeneratorIsLoadedOnce() {
+        TinyModels models = new TinyModels(new WordHashEncoder());
+        try (Pipeline p = Pipeline.open(longllm().set("generator.type", "llm")
+                .set("generator.model", tiny.toString()).build(), models)) {
+            assertEquals(1, models.languageModelsLoaded);
+            assertEquals("llm", p.generatorType());
+        }
+    }
+
+    @Test
+    void liteModeSummarisesChunksIntoGists() {
+        try (Pipeline p = Pipeline.open(longllm().set("memory.mode", "lite")
+                .set("lite.model", tiny.toString()).set("lite.gist_chunk_tokens", "400")
+                .set("lite.gist_max_new_tokens", "6").build(), new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            assertEquals("lite", doc.memoryMode());
+            Answer a = p.ask(doc, new Question("q", "w1 w2 w3 w4?", "qa", 5, null));
+            assertTrue(a.tokenCounts().get("answer_new") <= 5, a.tokenCounts().toString());
+        }
+    }
+
+    @Test
+    void withoutMemoryModelOnlyRagWorksAndOtherTasksNameTheKey() {
+        try (Pipeline p = Pipeline.open(MemoragConfig.defaults(),
+                new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            assertEquals("none", doc.memoryMode());
+            assertNull(doc.memory());
+            Answer a = p.ask(doc, new Question("r", "w5 w6 w7", "rag", null, null));
+            assertFalse(a.answer().isEmpty());
+            MemoragException e = assertThrows(MemoragException.class,
+                    () -> p.ask(doc, Question.of("m", "w5 w6 w7")));
+            assertEquals(ErrorCode.NO_MEMORY, e.code());
+            assertTrue(e.getMessage().contains("memory.model"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aModelThatIsNotConfiguredFailsOnOpenNamingTheKey() {
+        MemoragException e = assertThrows(MemoragException.class, () -> Pipeline.open(
+                MemoragConfig.builder().set("generator.type", "llm").build(),
+                new TinyModels(new WordHashEncoder())));
+        assertEquals(ErrorCode.MODEL_NOT_CONFIGURED, e.code());
+        assertTrue(e.getMessage().contains("generator.model"), e.getMessage());
+        e = assertThrows(MemoragException.class, () -> Pipeline.open(
+                MemoragConfig.builder().set("memory.mode", "beacon").build(),
+                new TinyModels(new WordHashEncoder())));
+        assertTrue(e.getMessage().contains("memory.model"), e.getMessage());
+    }
+
+    @Test
+    void beaconModeRefusesAPlainDecoder() {
+        try (Pipeline p = Pipeline.open(longllm().set("memory.mode", "beacon").build(),
+                new TinyModels(new WordHashEncoder()))) {
+            MemoragException e = assertThrows(MemoragException.class,
+                    () -> p.memorize("d", text));
+            assertEquals(ErrorCode.MODEL_MISMATCH, e.code());
+        }
+    }
+
+    @Test
+    void emptyDocumentIsRefused() {
+        try (Pipeline p = Pipeline.open(MemoragConfig.defaults(),
+                new TinyModels(new WordHashEncoder()))) {
+            assertEquals(ErrorCode.EMPTY_DOCUMENT, assertThrows(MemoragException.class,
+                    () -> p.memorize("d", " \n\t ")).code());
+        }
+    }
+
+    @Test
+    void artifactsOfOtherSettingsAreRefused() {
+        try (Pipeline a = Pipeline.open(MemoragConfig.defaults(),
+                new TinyModels(new WordHashEncoder()));
+                Pipeline b = Pipeline.open(MemoragConfig.builder().set("chunk.tokens.en", "100")
+                        .build(), new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = a.memorize("d", text)) {
+            assertNotEquals(a.modelsFingerprint(), b.modelsFingerprint());
+            MemoragException e = assertThrows(MemoragException.class,
+                    () -> b.ask(doc, new Question("r", "w1", "rag", null, null)));
+            assertEquals(ErrorCode.MODEL_MISMATCH, e.code());
+            assertTrue(e.getMessage().contains("chunk.tokens.en"), e.getMessage());
+        }
+    }
+
+    @Test
+    void versionForMatchesTheMemorizedVersion() {
+        try (Pipeline p = Pipeline.open(MemoragConfig.defaults(),
+                new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            assertEquals(p.versionFor(text), doc.version());
+            assertEquals(Pipeline.sha256(text), doc.textSha256());
+        }
+    }
+
+    @Test
+    void chineseDocumentsGetChinesePromptsAndChunkSize() throws IOException {
+        String zh = Files.readString(Path.of(System.getProperty("memorag.project.dir", "."),
+                "src/test/resources/fixtures/docs/vcsum_meeting-013.txt"), StandardCharsets.UTF_8);
+        try (Pipeline p = Pipeline.open(MemoragConfig.defaults(),
+                new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("zh", zh)) {
+            assertEquals(Language.ZH, doc.language());
+            int max = doc.chunks().stream().mapToInt(c -> c.nTokens()).max().orElseThrow();
+            assertTrue(max > 512 && max <= 2048, "largest chunk " + max + " cl100k tokens");
+        }
+    }
+
+    private static Object memoryOf(Pipeline p) {
+        try {
+            var f = Pipeline.class.getDeclaredField("memory");
+            f.setAccessible(true);
+            return f.get(p);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
