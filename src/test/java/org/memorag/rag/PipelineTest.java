@@ -192,6 +192,35 @@ class PipelineTest {
     }
 
     @Test
+    void concurrentDocumentsGiveWhatSerialOnesGive() throws Exception {
+        String other = text.replace("w1", "w2").replace("w3", "w4");
+        Question q = Question.of("q", "w5 w17 w33 w2 w8?");
+        try (Pipeline p = Pipeline.open(longllm().build(), new TinyModels(new WordHashEncoder()))) {
+            List<String> serial = new java.util.ArrayList<>();
+            for (String t : List.of(text, other)) {
+                try (DocArtifacts d = p.memorize("d", t)) {
+                    serial.add(p.ask(d, q).answer());
+                }
+            }
+            java.util.concurrent.ExecutorService pool =
+                    java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<String>> parallel = new java.util.ArrayList<>();
+                for (String t : List.of(text, other)) {
+                    parallel.add(pool.submit(() -> {
+                        try (DocArtifacts d = p.memorize("d", t)) {
+                            return p.ask(d, q).answer();
+                        }
+                    }));
+                }
+                assertEquals(serial, List.of(parallel.get(0).get(), parallel.get(1).get()));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void chineseDocumentsGetChinesePromptsAndChunkSize() throws IOException {
         String zh = Files.readString(Path.of(System.getProperty("memorag.project.dir", "."),
                 "src/test/resources/fixtures/docs/vcsum_meeting-013.txt"), StandardCharsets.UTF_8);
