@@ -30,20 +30,20 @@ import org.memorag.rag.task.Question;
 import org.memorag.testing.TinyCheckpoint;
 
 /**
- * End to end on a real long document (LooGLE, fixtures/docs) with a tiny random memory model and
+ * End to end on a real long document (a QMSum meeting transcript, fixtures/docs; its literal
+ * "{vocalsound}" braces must pass through the context prompt untouched) with a tiny random memory model and
  * generator (the engine's real decoder) and the real BGE-small embedder: memorize -> save ->
  * load -> ask gives exactly what ask gives without the round trip.
  */
 @Timeout(300)
 class PipelineStoreTest {
     private static final Path DOC = Path.of(System.getProperty("memorag.project.dir", "."),
-            "src/test/resources/fixtures/docs/loogle_Assassination-of-Shinzo-Abe.txt");
+            "src/test/resources/fixtures/docs/qmsum_ES2016c.txt");
     private static final List<Question> QUESTIONS = List.of(
-            Question.of("m", "How long did it take from the assassination of Shinzo Abe to the"
-                    + " declaration of death?"),
-            new Question("qa", "Who was misidentified as the assassin?", "qa", 12, null),
+            Question.of("m", "Why did the team decide against speech recognition?"),
+            new Question("qa", "Who presented the internal components?", "qa", 12, null),
             new Question("s", null, "summarize", 12, null),
-            new Question("r", "Which church was condemned in 2022?", "rag", 12, null));
+            new Question("r", "What shape will the remote control have?", "rag", 12, null));
 
     @TempDir
     static Path dir;
@@ -61,7 +61,7 @@ class PipelineStoreTest {
                 .set("tokens.key_points", "24").set("tokens.answer", "8")
                 .set("task.use_memory_answer", "true").build(),
                 new TinyModels(TestEncoders.bgeSmall()));
-        memorized = pipeline.memorize("abe", text);
+        memorized = pipeline.memorize("meeting", text);
     }
 
     @AfterAll
@@ -80,7 +80,7 @@ class PipelineStoreTest {
         try (ArtifactStore s = store()) {
             assertEquals("longllm", doc.memoryMode());
             s.save(doc);
-            try (DocArtifacts back = s.load("abe", doc.version(), pipeline::readMemory)) {
+            try (DocArtifacts back = s.load("meeting", doc.version(), pipeline::readMemory)) {
                 assertArrayEquals(doc.indexBytes(), back.indexBytes());
                 assertEquals(doc.chunks(), back.chunks());
                 assertEquals(doc.memory().inputTokens(), back.memory().inputTokens());
@@ -106,7 +106,7 @@ class PipelineStoreTest {
         try (ArtifactStore s = ArtifactStore.create(dir.resolve("store2").toUri().toString(),
                 new Configuration())) {
             s.save(doc);
-            Path mem = dir.resolve("store2/docs/abe").resolve(doc.version())
+            Path mem = dir.resolve("store2/docs/meeting").resolve(doc.version())
                     .resolve(ArtifactStore.MEMORY);
             assertTrue(Files.size(mem) > 1000);
             try (RandomAccessFile f = new RandomAccessFile(mem.toFile(), "rw")) {
@@ -114,10 +114,10 @@ class PipelineStoreTest {
                 f.write(0x7F);
             }
             MemoragException e = assertThrows(MemoragException.class,
-                    () -> s.load("abe", doc.version(), pipeline::readMemory));
+                    () -> s.load("meeting", doc.version(), pipeline::readMemory));
             assertEquals(ErrorCode.CORRUPT_ARTIFACT, e.code());
             assertTrue(e.getMessage().contains(ArtifactStore.MEMORY), e.getMessage());
-            assertFalse(s.latestVersion("abe", pipeline.modelsFingerprint()).isEmpty());
+            assertFalse(s.latestVersion("meeting", pipeline.modelsFingerprint()).isEmpty());
         }
     }
 }
