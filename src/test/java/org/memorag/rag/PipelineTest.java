@@ -158,6 +158,51 @@ class PipelineTest {
     }
 
     @Test
+    void documentLongerThanTheContextLimitIsRefused() {
+        try (Pipeline p = Pipeline.open(longllm().set("memory.max_context_tokens", "500").build(),
+                new TinyModels(new WordHashEncoder()))) {
+            MemoragException e = assertThrows(MemoragException.class,
+                    () -> p.memorize("d", text));
+            assertEquals(ErrorCode.DOCUMENT_TOO_LONG, e.code());
+            assertTrue(e.getMessage().contains("memory.max_context_tokens=500"), e.getMessage());
+        }
+    }
+
+    @Test
+    void openAiGeneratorGetsTheQaGenPromptOverTheEvidence() throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/v1/chat/completions", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            prompts.add(com.google.gson.JsonParser.parseString(body).getAsJsonObject()
+                    .getAsJsonArray("messages").get(0).getAsJsonObject().get("content")
+                    .getAsString());
+            byte[] out = ("{\"choices\":[{\"message\":{\"role\":\"assistant\","
+                    + "\"content\":\"w42.\"}}]}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        server.start();
+        try (Pipeline p = Pipeline.open(MemoragConfig.builder().set("generator.type", "openai")
+                .set("generator.api.base_url", "http://127.0.0.1:" + server.getAddress()
+                        .getPort() + "/v1").set("generator.api.model", "m")
+                .set("generator.api.token_env", "MEMORAG_TEST_UNSET_TOKEN").build(),
+                new TinyModels(new WordHashEncoder()));
+                DocArtifacts doc = p.memorize("d", text)) {
+            Answer a = p.ask(doc, new Question("r", "w5 w6 w7", "rag", null, null));
+            assertEquals("w42.", a.answer());
+            String prompt = prompts.get(0);
+            assertTrue(prompt.startsWith("Read the text below and answer a question.\n\n"
+                    + a.evidence().get(0).text()), prompt);
+            assertTrue(prompt.endsWith("\n\nQuestion: w5 w6 w7\n\nBe concise."), prompt);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void emptyDocumentIsRefused() {
         try (Pipeline p = Pipeline.open(MemoragConfig.defaults(),
                 new TinyModels(new WordHashEncoder()))) {
