@@ -38,6 +38,7 @@ import org.memorag.rag.prompt.LanguageDetection;
 import org.memorag.rag.prompt.Prompts;
 import org.memorag.rag.retrieve.Embedder;
 import org.memorag.rag.retrieve.EmbedderConfig;
+import org.memorag.rag.retrieve.RetrievalConfig;
 import org.memorag.rag.task.Answer;
 import org.memorag.rag.task.FaissRetrieval;
 import org.memorag.rag.task.Question;
@@ -58,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
             ConfigKeys.MEMORY_BEACON_RATIO, ConfigKeys.MEMORY_LOCALIZED_REPLY,
             ConfigKeys.CHUNK_TOKENS_EN, ConfigKeys.CHUNK_TOKENS_ZH,
             ConfigKeys.EMBEDDER_DOC_MAX_TOKENS, ConfigKeys.RETRIEVE_INDEX_FACTORY,
-            ConfigKeys.LANGUAGE);
+            ConfigKeys.RETRIEVE_FALLBACK_TO_FLAT, ConfigKeys.LANGUAGE);
     private static final List<Key<?>> LITE_SETTINGS = List.of(ConfigKeys.LITE_GIST_CHUNK_TOKENS,
             ConfigKeys.LITE_GIST_MAX_NEW_TOKENS, ConfigKeys.LITE_REPETITION_PENALTY);
 
@@ -79,8 +80,10 @@ public final class Pipeline implements AutoCloseable {
         this.owned = owned;
         this.memory = memory;
         this.generator = generator;
-        this.retrieval = new FaissRetrieval(embedder, config.get(ConfigKeys.RETRIEVE_INDEX_FACTORY),
-                config.get(ConfigKeys.RETRIEVE_HITS));
+        this.retrieval = new FaissRetrieval(embedder, new RetrievalConfig(
+                config.get(ConfigKeys.RETRIEVE_INDEX_FACTORY), config.get(ConfigKeys.RETRIEVE_HITS),
+                config.get(ConfigKeys.RETRIEVE_NPROBE),
+                config.get(ConfigKeys.RETRIEVE_FALLBACK_TO_FLAT)));
         this.languages = new LanguageDetection(config);
         this.tasks = new TaskRunner(memory, generator, retrieval, config);
         Map<String, String> m = new TreeMap<>();
@@ -116,8 +119,12 @@ public final class Pipeline implements AutoCloseable {
         try {
             Encoder encoder = provider.encoder(config.get(ConfigKeys.EMBEDDER_MODEL));
             owned.add(encoder);
-            Embedder embedder = new Embedder(encoder, EmbedderConfig.DEFAULT
-                    .withQueryInstruction(config.get(ConfigKeys.EMBEDDER_QUERY_INSTRUCTION)));
+            EmbedderConfig d = EmbedderConfig.DEFAULT;
+            Embedder embedder = new Embedder(encoder, new EmbedderConfig(
+                    config.get(ConfigKeys.EMBEDDER_BATCH_SIZE), d.batchTokens(),
+                    config.get(ConfigKeys.EMBEDDER_DOC_MAX_TOKENS),
+                    config.get(ConfigKeys.EMBEDDER_QUERY_MAX_TOKENS),
+                    config.get(ConfigKeys.EMBEDDER_QUERY_INSTRUCTION), d.parallelism()));
             MemoryMode memory = memoryMode(config, dir -> model(provider, loaded, owned, dir));
             Generator generator = generator(config, memory, encoder,
                     dir -> model(provider, loaded, owned, dir));

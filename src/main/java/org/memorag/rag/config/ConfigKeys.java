@@ -83,6 +83,8 @@ public final class ConfigKeys {
             "embedder.doc_max_tokens", 512, "encoder tokens kept per chunk when embedding");
     public static final Key<Integer> EMBEDDER_QUERY_MAX_TOKENS = Key.ofInt(
             "embedder.query_max_tokens", 128, "encoder tokens kept per query when embedding");
+    public static final Key<Integer> EMBEDDER_BATCH_SIZE = Key.ofInt("embedder.batch_size", 32,
+            "texts per encoder call");
     public static final Key<Integer> CHUNK_TOKENS_EN = Key.ofInt("chunk.tokens.en", 512,
             "cl100k tokens per retrieval chunk for English documents");
     public static final Key<Integer> CHUNK_TOKENS_ZH = Key.ofInt("chunk.tokens.zh", 2048,
@@ -91,6 +93,11 @@ public final class ConfigKeys {
             "FAISS hits per query (MemoRAG ret_hit)");
     public static final Key<String> RETRIEVE_INDEX_FACTORY = Key.ofString(
             "retrieve.index_factory", "Flat", "FAISS index_factory string (inner product)");
+    public static final Key<Integer> RETRIEVE_NPROBE = Key.ofInt("retrieve.nprobe", 0,
+            "IVF lists probed per query; 0 = FAISS default");
+    public static final Key<Boolean> RETRIEVE_FALLBACK_TO_FLAT = Key.ofBoolean(
+            "retrieve.fallback_to_flat", true,
+            "build a Flat index when the factory's index cannot be trained on a document's chunks");
     public static final Key<String> QUERY_FILTER = Key.ofChoice("query.filter", "language",
             List.of("language", "upstream"),
             "clue lines kept as queries: language = > 3 words (> 3 characters for CJK);"
@@ -130,8 +137,9 @@ public final class ConfigKeys {
             GENERATOR_API_MODEL, GENERATOR_API_TOKEN_ENV, GENERATOR_API_TIMEOUT_S,
             GENERATOR_API_RETRIES, GENERATOR_API_BACKOFF_MS, GENERATOR_API_TEMPERATURE,
             EXTRACTIVE_SENTENCES, EMBEDDER_MODEL, EMBEDDER_QUERY_INSTRUCTION,
-            EMBEDDER_DOC_MAX_TOKENS, EMBEDDER_QUERY_MAX_TOKENS, CHUNK_TOKENS_EN, CHUNK_TOKENS_ZH,
-            RETRIEVE_HITS, RETRIEVE_INDEX_FACTORY, QUERY_FILTER, LANGUAGE, TASK_DEFAULT,
+            EMBEDDER_DOC_MAX_TOKENS, EMBEDDER_QUERY_MAX_TOKENS, EMBEDDER_BATCH_SIZE,
+            CHUNK_TOKENS_EN, CHUNK_TOKENS_ZH, RETRIEVE_HITS, RETRIEVE_INDEX_FACTORY,
+            RETRIEVE_NPROBE, RETRIEVE_FALLBACK_TO_FLAT, QUERY_FILTER, LANGUAGE, TASK_DEFAULT,
             TASK_USE_MEMORY_ANSWER, TOKENS_RECALL, TOKENS_REWRITE, TOKENS_ANSWER,
             TOKENS_KEY_POINTS, TOKENS_FINAL, DEVICE, THREADS);
 
