@@ -56,7 +56,8 @@ public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     /** Settings that change what memorize writes: part of the models fingerprint. */
     private static final List<Key<?>> ARTIFACT_SETTINGS = List.of(ConfigKeys.MEMORY_MODE,
-            ConfigKeys.MEMORY_BEACON_RATIO, ConfigKeys.MEMORY_LOCALIZED_REPLY,
+            ConfigKeys.MEMORY_BEACON_RATIO, ConfigKeys.MEMORY_BUDGET_MB,
+            ConfigKeys.MEMORY_LOCALIZED_REPLY,
             ConfigKeys.CHUNK_TOKENS_EN, ConfigKeys.CHUNK_TOKENS_ZH,
             ConfigKeys.EMBEDDER_DOC_MAX_TOKENS, ConfigKeys.RETRIEVE_INDEX_FACTORY,
             ConfigKeys.RETRIEVE_FALLBACK_TO_FLAT, ConfigKeys.LANGUAGE);

@@ -25,6 +25,7 @@ import org.memorag.rag.prompt.Language;
 import org.memorag.rag.prompt.Prompts;
 import org.memorag.rag.task.Answer;
 import org.memorag.rag.task.Question;
+import org.memorag.testing.TinyBeaconCheckpoint;
 import org.memorag.testing.TinyCheckpoint;
 
 /** The pipeline with tiny random decoders (real engine) and a word-hash encoder. */
@@ -110,7 +111,8 @@ class PipelineTest {
     void liteModeSummarisesChunksIntoGists() {
         try (Pipeline p = Pipeline.open(longllm().set("memory.mode", "lite")
                 .set("lite.model", tiny.toString()).set("lite.gist_chunk_tokens", "400")
-                .set("lite.gist_max_new_tokens", "6").build(), new TinyModels(new WordHashEncoder()));
+                .set("lite.gist_max_new_tokens", "6").build(),
+                new TinyModels(new WordHashEncoder()));
                 DocArtifacts doc = p.memorize("d", text)) {
             assertEquals("lite", doc.memoryMode());
             Answer a = p.ask(doc, new Question("q", "w1 w2 w3 w4?", "qa", 5, null));
@@ -145,6 +147,35 @@ class PipelineTest {
                 MemoragConfig.builder().set("memory.mode", "beacon").build(),
                 new TinyModels(new WordHashEncoder())));
         assertTrue(e.getMessage().contains("memory.model"), e.getMessage());
+    }
+
+    @Test
+    void beaconCheckpointGoesThroughTheSameInterface() throws IOException {
+        Path beacon = TinyBeaconCheckpoint.qwen2().layers(2).window(64).ratios(4).seed(2)
+                .withTokenizer().writeTo(dir.resolve("beacon"));
+        MemoragConfig c = longllm().set("memory.model", beacon.toString())
+                .set("memory.mode", "beacon").build();
+        try (Pipeline p = Pipeline.open(c, new TinyModels(new WordHashEncoder(), c));
+                DocArtifacts doc = p.memorize("d", text)) {
+            assertEquals("beacon", doc.memoryMode());
+            assertEquals("beacon", doc.memory().kind());
+            assertTrue(doc.memory().slots() < doc.memory().inputTokens() / 2,
+                    doc.memory().slots() + " slots for " + doc.memory().inputTokens() + " tokens");
+            Question q = Question.of("q", "w5 w17 w33 w2 w8?");
+            Answer direct = p.ask(doc, q);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            doc.memory().writeTo(bytes);
+            try (DocArtifacts back = new DocArtifacts(doc.docId(), doc.textSha256(),
+                    doc.modelsFingerprint(), doc.language(), doc.memoryMode(),
+                    p.readMemory(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+                    doc.models(), doc.settings(), doc.indexBytes(), doc.chunks(), doc.nChars(),
+                    doc.nTokens(), doc.memorizeMs())) {
+                Answer loaded = p.ask(back, q);
+                assertEquals(direct.answer(), loaded.answer());
+                assertEquals(direct.clues(), loaded.clues());
+                assertEquals(direct.evidence(), loaded.evidence());
+            }
+        }
     }
 
     @Test

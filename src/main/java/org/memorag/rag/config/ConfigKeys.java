@@ -16,12 +16,15 @@ public final class ConfigKeys {
     public static final Key<String> MEMORY_MODE = Key.ofChoice("memory.mode", "auto",
             List.of("auto", "beacon", "longllm", "lite", "none"),
             "how each document is memorized; auto = none without memory.model, else the"
-                    + " checkpoint decides (beacon checkpoint -> beacon, plain decoder -> longllm)");
+                    + " checkpoint decides (beacon checkpoint -> beacon, plain decoder ->"
+                    + " longllm)");
     public static final Key<String> MEMORY_MODEL = Key.ofPath("memory.model",
             "Hugging Face folder of the memory model (beacon or any causal LM); empty = none");
-    public static final Key<String> MEMORY_BEACON_RATIO = Key.ofString("memory.beacon_ratio", "4",
-            "beacon compression ratio (MemoRAG passes 4); 0 = no compression; empty = the"
-                    + " checkpoint's own beacon_ratio list");
+    public static final Key<Integer> MEMORY_BEACON_RATIO = Key.ofInt("memory.beacon_ratio", 4,
+            "beacon compression ratio, replacing the checkpoint's beacon_ratio list as MemoRAG's"
+                    + " beacon_ratio=4 does; 0 = no compression");
+    public static final Key<Integer> MEMORY_BUDGET_MB = Key.ofInt("memory.budget_mb", 0,
+            "device memory one beacon memory may take; over it the ratio escalates; 0 = no limit");
     public static final Key<Integer> MEMORY_MAX_CONTEXT_TOKENS = Key.ofInt(
             "memory.max_context_tokens", 0,
             "refuse documents whose memory prompt is longer than this many tokens; 0 = no limit");
@@ -131,7 +134,8 @@ public final class ConfigKeys {
 
     /** All keys, in documentation order. */
     public static final List<Key<?>> ALL = List.of(MEMORY_MODE, MEMORY_MODEL, MEMORY_BEACON_RATIO,
-            MEMORY_MAX_CONTEXT_TOKENS, MEMORY_REPETITION_PENALTY, MEMORY_LOCALIZED_REPLY,
+            MEMORY_BUDGET_MB, MEMORY_MAX_CONTEXT_TOKENS, MEMORY_REPETITION_PENALTY,
+            MEMORY_LOCALIZED_REPLY,
             LITE_MODEL, LITE_GIST_CHUNK_TOKENS, LITE_GIST_MAX_NEW_TOKENS, LITE_REPETITION_PENALTY,
             GENERATOR_TYPE, GENERATOR_MODEL, GENERATOR_REPETITION_PENALTY, GENERATOR_API_BASE_URL,
             GENERATOR_API_MODEL, GENERATOR_API_TOKEN_ENV, GENERATOR_API_TIMEOUT_S,

@@ -109,7 +109,7 @@ public final class MemoragConfig implements Serializable {
         return prev[b.length()];
     }
 
-    /** Collects properties files and overrides; {@link #build} applies defaults < files < overrides. */
+    /** Collects files and overrides; {@link #build} applies defaults < files < overrides. */
     public static final class Builder {
         private final Map<String, String> fileValues = new LinkedHashMap<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();

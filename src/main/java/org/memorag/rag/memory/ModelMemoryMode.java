@@ -14,7 +14,8 @@ import org.memorag.rag.prompt.Prompts;
 /**
  * {@code longllm} and {@code beacon}: a causal LM reads the chat-rendered context prompt and the
  * fixed assistant reply (BEACON_SPEC.md §1.4); a plain decoder keeps the KV cache of every token,
- * a beacon checkpoint its compressed beacon memory — same code, the {@link LanguageModel} decides.
+ * a beacon checkpoint its compressed beacon memory — same code, the {@link LanguageModel}
+ * decides.
  * Each instruction is one separately rendered and tokenized user turn appended to the memory
  * (§1.7, Q12, Q31), decoded greedily; the memory itself never changes.
  */

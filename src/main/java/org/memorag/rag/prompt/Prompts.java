@@ -40,7 +40,7 @@ public final class Prompts {
         return templates.get(key);
     }
 
-    /** {@code template(key)} formatted with {@code {question}}, or as is when it is empty (§1.7). */
+    /** The template formatted with {@code {question}}, or as is when it is empty (§1.7). */
     public String question(PromptKey key, String question) {
         String t = template(key);
         return question == null || question.isEmpty() ? t

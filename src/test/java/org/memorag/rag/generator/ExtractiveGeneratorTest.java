@@ -30,7 +30,8 @@ class ExtractiveGeneratorTest {
 
     @Test
     void splitsChineseOnFullWidthStops() {
-        assertEquals(List.of("第一句。", "第二句！", "第三句？"), Sentences.split("第一句。第二句！第三句？"));
+        assertEquals(List.of("第一句。", "第二句！", "第三句？"),
+                Sentences.split("第一句。第二句！第三句？"));
     }
 
     @Test
