@@ -1,0 +1,44 @@
+package org.memorag.engine.model;
+
+import java.nio.file.Path;
+import org.memorag.engine.tensor.Device;
+import org.memorag.engine.tokenize.HfTokenizer;
+
+/** Loads a Hugging Face decoder folder: picks the architecture by config.json's model_type. */
+public final class Decoders {
+    private Decoders() {}
+
+    /** Weights only (no tokenizer): the architecture named by config.json, on {@code device}. */
+    public static Decoder loadDecoder(Path dir, Device device) {
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            return loadDecoder(ckpt, device);
+        }
+    }
+
+    static Decoder loadDecoder(Checkpoint ckpt, Device device) {
+        DecoderConfig c = DecoderConfig.fromJson(ckpt.configFile(), ckpt.config());
+        return switch (c.modelType()) {
+            case "qwen2" -> Qwen2.load(ckpt, c, device);
+            case "llama", "mistral" -> Llama.load(ckpt, c, device);
+            default -> throw new CheckpointException(ckpt.configFile(), "model_type '" + c.modelType()
+                    + "' is not a supported decoder; supported: " + DecoderConfig.SUPPORTED);
+        };
+    }
+
+    /** Weights, tokenizer and generation settings of {@code dir}, ready to memorize and generate. */
+    public static DecoderLanguageModel load(Path dir, Device device) {
+        String fingerprint;
+        Decoder decoder;
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            fingerprint = ckpt.fingerprint();
+            decoder = loadDecoder(ckpt, device);
+        }
+        try {
+            HfTokenizer tokenizer = HfTokenizer.load(dir);
+            return new DecoderLanguageModel(dir, decoder, tokenizer, fingerprint);
+        } catch (RuntimeException e) {
+            decoder.close();
+            throw e;
+        }
+    }
+}
