@@ -96,7 +96,7 @@ public final class DecoderLanguageModel implements LanguageModel {
         KvCache cache = KvCache.create(decoder, Math.max(ids.length, 1));
         try {
             Prefill.run(cache, ids, Prefill.DEFAULT_CHUNK);
-            return new KvMemory(cache, fingerprint);
+            return new KvMemory(cache, fingerprint, ids);
         } catch (RuntimeException e) {
             cache.close();
             throw e;
@@ -139,6 +139,7 @@ public final class DecoderLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("generate needs at least one prompt token");
         }
         KvCache base = kvOf(memory);
+        int[] seen = memory == null ? promptIds : concat(((KvMemory) memory).contextIds(), promptIds);
         int room = promptIds.length + config.maxNewTokens();
         try (KvCache cache = base == null ? KvCache.create(decoder, room) : base.fork(room)) {
             long t0 = System.nanoTime();
@@ -155,10 +156,16 @@ public final class DecoderLanguageModel implements LanguageModel {
             int[] ids = TokenLoop.generate(first, id -> {
                 decodeCalls[0]++;
                 return Prefill.run(cache, new int[] {id}, 1);
-            }, promptIds, config, union(config), tokenizer::decode);
+            }, seen, config, union(config), tokenizer::decode);
             long t2 = System.nanoTime();
             return new Result(ids, all, promptIds.length, t1 - t0, decodeCalls[0], t2 - t1);
         }
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private Set<Integer> union(GenerationConfig c) {

@@ -25,7 +25,8 @@ import org.memorag.engine.tensor.TensorInfo;
  * The {@code longllm} memory: the plain KV cache of every context token (rotated keys, values),
  * frozen. Generation forks it ({@link KvCache#fork}), so the memory itself never changes. Written
  * as safetensors: tensors {@code layers.{l}.k} and {@code layers.{l}.v} {@code [kvHeads, tokens,
- * headDim]} in the compute dtype, metadata {@code format_version, mode=kv, model, dtype, tokens,
+ * headDim]} in the compute dtype, {@code context_ids} (I32, so a repetition penalty covers the
+ * context as transformers' generate does over its input_ids), metadata {@code format_version, mode=kv, model, dtype, tokens,
  * num_layers, num_key_value_heads, head_dim}.
  */
 public final class KvMemory implements ModelMemory {
@@ -33,10 +34,21 @@ public final class KvMemory implements ModelMemory {
 
     private final KvCache cache;
     private final String fingerprint;
+    private final int[] contextIds;
 
-    KvMemory(KvCache cache, String fingerprint) {
+    KvMemory(KvCache cache, String fingerprint, int[] contextIds) {
+        if (contextIds.length != cache.length()) {
+            throw new IllegalArgumentException(contextIds.length + " context ids for a cache of "
+                    + cache.length() + " slots");
+        }
         this.cache = cache;
         this.fingerprint = fingerprint;
+        this.contextIds = contextIds.clone();
+    }
+
+    /** The memorized token ids. */
+    public int[] contextIds() {
+        return contextIds.clone();
     }
 
     /** The frozen cache: fork it, never write to it. */
@@ -101,6 +113,7 @@ public final class KvMemory implements ModelMemory {
             w.addStreamed("layers." + l + ".v", dtypeName(), shape, bytes,
                     o -> writeArray(o, layer, false));
         }
+        w.addInts("context_ids", new long[] {contextIds.length}, contextIds);
         w.writeTo(out);
     }
 
@@ -145,14 +158,27 @@ public final class KvMemory implements ModelMemory {
         long[] shape = {c.numKeyValueHeads(), tokens, c.headDim()};
         List<TensorInfo> order = new ArrayList<>(infos.values());
         order.sort(Comparator.comparingLong(TensorInfo::begin));
-        if (order.size() != 2 * c.numHiddenLayers()) {
+        if (order.size() != 2 * c.numHiddenLayers() + 1) {
             throw new IOException("memory: " + order.size() + " tensors, expected "
-                    + 2 * c.numHiddenLayers() + " (k and v of each layer)");
+                    + (2 * c.numHiddenLayers() + 1) + " (k and v of each layer, context_ids)");
         }
+        int[] ids = null;
         KvCache cache = KvCache.create(decoder, Math.max(tokens, 1));
         try {
             long pos = 0;
             for (TensorInfo t : order) {
+                if (t.name().equals("context_ids")) {
+                    if (!t.dtype().equals("I32") || t.elements() != tokens) {
+                        throw new IOException("memory: context_ids is " + t + ", expected I32[" + tokens + "]");
+                    }
+                    data.skipNBytes(t.begin() - pos);
+                    byte[] raw = new byte[tokens * 4];
+                    data.readFully(raw);
+                    pos = t.end();
+                    ids = new int[tokens];
+                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ids);
+                    continue;
+                }
                 if (!java.util.Arrays.equals(t.shape(), shape)) {
                     throw new IOException("memory: tensor '" + t.name() + "' has shape "
                             + t.shapeString() + ", expected " + java.util.Arrays.toString(shape));
@@ -181,7 +207,10 @@ public final class KvMemory implements ModelMemory {
                 }
             }
             cache.advance(tokens);
-            return new KvMemory(cache, fingerprint);
+            if (ids == null) {
+                throw new IOException("memory: no context_ids tensor");
+            }
+            return new KvMemory(cache, fingerprint, ids);
         } catch (IOException | RuntimeException e) {
             cache.close();
             throw e;
