@@ -134,6 +134,11 @@ public final class SafetensorsFile implements AutoCloseable {
      * unknown name names this file.
      */
     public NDArray load(NDManager manager, String name, DataType target) throws IOException {
+        return load(manager, name, target, MAX_PIECE_BYTES);
+    }
+
+    /** As {@link #load(NDManager, String, DataType)}, mapping at most {@code pieceBytes} at once. */
+    NDArray load(NDManager manager, String name, DataType target, long pieceBytes) throws IOException {
         TensorInfo info = tensors.get(name);
         if (info == null) {
             throw new IOException(path + ": no tensor '" + name + "'");
@@ -147,7 +152,7 @@ public final class SafetensorsFile implements AutoCloseable {
         long[] shape = info.shape();
         long rows = shape.length == 0 ? 1 : shape[0];
         long rowBytes = rows == 0 ? 0 : (info.end() - info.begin()) / rows;
-        long rowsPerPiece = rowBytes == 0 ? Math.max(rows, 1) : Math.max(1, MAX_PIECE_BYTES / rowBytes);
+        long rowsPerPiece = rowBytes == 0 ? Math.max(rows, 1) : Math.max(1, pieceBytes / rowBytes);
         if (rows <= rowsPerPiece) {
             return cast(piece(manager, info, 0, rows, width, shape), target);
         }
