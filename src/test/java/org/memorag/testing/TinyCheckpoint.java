@@ -29,6 +29,11 @@ public final class TinyCheckpoint {
     public static final int IM_END = 98;
 
     private final String modelType;
+    private int hidden = HIDDEN;
+    private int heads = HEADS;
+    private int kvHeads = KV_HEADS;
+    private int intermediate = INTERMEDIATE;
+    private int vocab = VOCAB;
     private int layers = 2;
     private String dtype = "F32";
     private long seed = 1;
@@ -59,6 +64,17 @@ public final class TinyCheckpoint {
     }
 
     public TinyCheckpoint layers(int n) { layers = n; return this; }
+
+    /** Other sizes (benchmarks); the tokenizer keeps its 99 entries, so use ids < 99 for text. */
+    public TinyCheckpoint sizes(int hiddenSize, int numHeads, int numKvHeads, int intermediateSize,
+            int vocabSize) {
+        hidden = hiddenSize;
+        heads = numHeads;
+        kvHeads = numKvHeads;
+        intermediate = intermediateSize;
+        vocab = vocabSize;
+        return this;
+    }
     public TinyCheckpoint dtype(String d) { dtype = d; return this; }
     public TinyCheckpoint seed(long s) { seed = s; return this; }
     public TinyCheckpoint sharded(boolean s) { sharded = s; return this; }
@@ -90,27 +106,27 @@ public final class TinyCheckpoint {
     /** The tensors of this checkpoint, name -> shape, in a stable order. */
     public Map<String, long[]> shapes() {
         Map<String, long[]> s = new LinkedHashMap<>();
-        s.put("model.embed_tokens.weight", new long[] {VOCAB, HIDDEN});
+        s.put("model.embed_tokens.weight", new long[] {vocab, hidden});
         for (int i = 0; i < layers; i++) {
             String p = "model.layers." + i + ".";
-            s.put(p + "input_layernorm.weight", new long[] {HIDDEN});
-            s.put(p + "self_attn.q_proj.weight", new long[] {HEADS * HEAD_DIM, HIDDEN});
-            s.put(p + "self_attn.k_proj.weight", new long[] {KV_HEADS * HEAD_DIM, HIDDEN});
-            s.put(p + "self_attn.v_proj.weight", new long[] {KV_HEADS * HEAD_DIM, HIDDEN});
+            s.put(p + "input_layernorm.weight", new long[] {hidden});
+            s.put(p + "self_attn.q_proj.weight", new long[] {heads * (hidden / heads), hidden});
+            s.put(p + "self_attn.k_proj.weight", new long[] {kvHeads * (hidden / heads), hidden});
+            s.put(p + "self_attn.v_proj.weight", new long[] {kvHeads * (hidden / heads), hidden});
             if (modelType.equals("qwen2")) {
-                s.put(p + "self_attn.q_proj.bias", new long[] {HEADS * HEAD_DIM});
-                s.put(p + "self_attn.k_proj.bias", new long[] {KV_HEADS * HEAD_DIM});
-                s.put(p + "self_attn.v_proj.bias", new long[] {KV_HEADS * HEAD_DIM});
+                s.put(p + "self_attn.q_proj.bias", new long[] {heads * (hidden / heads)});
+                s.put(p + "self_attn.k_proj.bias", new long[] {kvHeads * (hidden / heads)});
+                s.put(p + "self_attn.v_proj.bias", new long[] {kvHeads * (hidden / heads)});
             }
-            s.put(p + "self_attn.o_proj.weight", new long[] {HIDDEN, HEADS * HEAD_DIM});
-            s.put(p + "post_attention_layernorm.weight", new long[] {HIDDEN});
-            s.put(p + "mlp.gate_proj.weight", new long[] {INTERMEDIATE, HIDDEN});
-            s.put(p + "mlp.up_proj.weight", new long[] {INTERMEDIATE, HIDDEN});
-            s.put(p + "mlp.down_proj.weight", new long[] {HIDDEN, INTERMEDIATE});
+            s.put(p + "self_attn.o_proj.weight", new long[] {hidden, heads * (hidden / heads)});
+            s.put(p + "post_attention_layernorm.weight", new long[] {hidden});
+            s.put(p + "mlp.gate_proj.weight", new long[] {intermediate, hidden});
+            s.put(p + "mlp.up_proj.weight", new long[] {intermediate, hidden});
+            s.put(p + "mlp.down_proj.weight", new long[] {hidden, intermediate});
         }
-        s.put("model.norm.weight", new long[] {HIDDEN});
+        s.put("model.norm.weight", new long[] {hidden});
         if (!tied) {
-            s.put("lm_head.weight", new long[] {VOCAB, HIDDEN});
+            s.put("lm_head.weight", new long[] {vocab, hidden});
         }
         return s;
     }
@@ -171,9 +187,12 @@ public final class TinyCheckpoint {
         float[] v = new float[(int) n];
         boolean norm = name.endsWith("layernorm.weight") || name.equals("model.norm.weight");
         boolean embed = name.contains("embed_tokens");
+        // 0.25 for the tiny sizes; ~1/sqrt(fan_in) for big ones so activations stay finite
+        long fanIn = shape.length == 2 ? shape[1] : 1;
+        double linearStd = 0.25 * Math.min(1.0, Math.sqrt(64.0 / fanIn));
         for (int i = 0; i < v.length; i++) {
             double g = rnd.nextGaussian();
-            v[i] = (float) (norm ? 1.0 + 0.1 * g : embed ? g : 0.25 * g);
+            v[i] = (float) (norm ? 1.0 + 0.1 * g : embed ? g : linearStd * g);
         }
         return v;
     }
@@ -186,12 +205,12 @@ public final class TinyCheckpoint {
             default -> "LlamaForCausalLM";
         }));
         c.put("model_type", modelType);
-        c.put("hidden_size", HIDDEN);
-        c.put("intermediate_size", INTERMEDIATE);
-        c.put("num_attention_heads", HEADS);
-        c.put("num_key_value_heads", KV_HEADS);
+        c.put("hidden_size", hidden);
+        c.put("intermediate_size", intermediate);
+        c.put("num_attention_heads", heads);
+        c.put("num_key_value_heads", kvHeads);
         c.put("num_hidden_layers", layers);
-        c.put("vocab_size", VOCAB);
+        c.put("vocab_size", vocab);
         c.put("rms_norm_eps", 1e-6);
         c.put("rope_theta", ropeTheta);
         c.put("max_position_embeddings", 4096);

@@ -142,9 +142,10 @@ public final class KvCache implements AutoCloseable {
         int[] positions = Rope.range(start, n);
         Rope rope = decoder.rope();
         DecoderConfig c = decoder.config();
+        Rope.Table table = rope.table(scope, positions, decoder.dtype(), decoder.device());
         return (layer, q, k, v) -> {
-            NDArray qr = rope.apply(q, positions);
-            NDArray kr = rope.apply(k, positions);
+            NDArray qr = rope.apply(q, table);
+            NDArray kr = rope.apply(k, table);
             NDIndex slots = new NDIndex(":, {}:{}, :", length, length + n);
             keys[layer].set(slots, kr.transpose(1, 0, 2));
             values[layer].set(slots, v.transpose(1, 0, 2));

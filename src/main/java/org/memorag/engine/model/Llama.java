@@ -82,7 +82,7 @@ public final class Llama implements Decoder {
                         w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy, c.intermediateSize(), interWhy)));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
-            NDArray lmHead = c.tieWordEmbeddings() ? embed.transpose()
+            NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
                     : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
             ckpt.checkAllUsed(n -> n.endsWith("rotary_emb.inv_freq")
                     || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));

@@ -81,7 +81,7 @@ public final class Qwen2 implements Decoder {
                         w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy, c.intermediateSize(), interWhy)));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
-            NDArray lmHead = c.tieWordEmbeddings() ? embed.transpose()
+            NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
                     : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
             // transformers ignores a saved lm_head when tied, and inv_freq is a recomputed buffer
             ckpt.checkAllUsed(n -> n.endsWith("rotary_emb.inv_freq")

@@ -38,14 +38,30 @@ public final class Rope {
         return p;
     }
 
+    /** cos and sin {@code [n, 1, headDim]} for a set of positions, in the activations' dtype. */
+    public record Table(NDArray cos, NDArray sin, int rows) {}
+
     /** Rotates {@code x [n, heads, headDim]} at {@code positions[n]}; the result joins x's manager. */
     public NDArray apply(NDArray x, int[] positions) {
-        NDManager m = x.getManager();
+        return apply(x, table(x.getManager(), positions, x.getDataType(), x.getDevice()));
+    }
+
+    /** Rotates {@code x [n, heads, headDim]} with a table made once per step (shared by layers). */
+    public NDArray apply(NDArray x, Table t) {
         Shape s = x.getShape();
-        if (s.dimension() != 3 || s.get(2) != headDim || s.get(0) != positions.length) {
-            throw new IllegalArgumentException("rope: expected [" + positions.length + ", heads, "
+        if (s.dimension() != 3 || s.get(2) != headDim || s.get(0) != t.rows()) {
+            throw new IllegalArgumentException("rope: expected [" + t.rows() + ", heads, "
                     + headDim + "], got " + s);
         }
+        int half = headDim / 2;
+        NDArray x1 = x.get(":, :, :" + half);
+        NDArray x2 = x.get(":, :, " + half + ":");
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(t.cos()).add(rotated.mul(t.sin()));
+    }
+
+    /** The cos/sin table of {@code positions}, owned by {@code m}. */
+    public Table table(NDManager m, int[] positions, DataType dtype, ai.djl.Device device) {
         int half = headDim / 2;
         float[] angles = new float[positions.length * half];
         for (int r = 0; r < positions.length; r++) {
@@ -59,17 +75,14 @@ public final class Rope {
         NDArray sin = a.sin();
         cos = cos.concat(cos, -1);
         sin = sin.concat(sin, -1);
-        if (x.getDataType() != DataType.FLOAT32) {
-            cos = cos.toType(x.getDataType(), false);
-            sin = sin.toType(x.getDataType(), false);
+        if (!cos.getDevice().equals(device)) {
+            cos = cos.toDevice(device, false);
+            sin = sin.toDevice(device, false);
         }
-        if (!cos.getDevice().equals(x.getDevice())) {
-            cos = cos.toDevice(x.getDevice(), false);
-            sin = sin.toDevice(x.getDevice(), false);
+        if (dtype != DataType.FLOAT32) {   // HF: cos/sin in float32, cast to the activations' dtype
+            cos = cos.toType(dtype, false);
+            sin = sin.toType(dtype, false);
         }
-        NDArray x1 = x.get(":, :, :" + half);
-        NDArray x2 = x.get(":, :, " + half + ":");
-        NDArray rotated = x2.neg().concat(x1, -1);
-        return x.mul(cos).add(rotated.mul(sin));
+        return new Table(cos, sin, positions.length);
     }
 }
