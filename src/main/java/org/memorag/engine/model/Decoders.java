@@ -11,11 +11,34 @@ public final class Decoders {
     /** Weights only (no tokenizer): the architecture named by config.json, on {@code device}. */
     public static Decoder loadDecoder(Path dir, Device device) {
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            return loadDecoder(ckpt, device);
+            return checked(ckpt, loadDecoder(ckpt, device));
         }
     }
 
-    static Decoder loadDecoder(Checkpoint ckpt, Device device) {
+    /**
+     * Tensors a loader may leave unused: rotary inv_freq buffers some exporters save, and a saved
+     * lm_head.weight when tie_word_embeddings (transformers ties it to embed_tokens).
+     */
+    public static boolean ignorable(DecoderConfig c, String tensor) {
+        return tensor.endsWith("rotary_emb.inv_freq")
+                || (c.tieWordEmbeddings() && tensor.equals("lm_head.weight"));
+    }
+
+    private static Decoder checked(Checkpoint ckpt, Decoder d) {
+        try {
+            ckpt.checkAllUsed(n -> ignorable(d.config(), n));
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The architecture named by config.json, loaded from an open checkpoint without the unused-
+     * tensor check (callers that load more weights from {@code ckpt} run it themselves).
+     */
+    public static Decoder loadDecoder(Checkpoint ckpt, Device device) {
         DecoderConfig c = DecoderConfig.fromJson(ckpt.configFile(), ckpt.config());
         return switch (c.modelType()) {
             case "qwen2" -> Qwen2.load(ckpt, c, device);
@@ -31,7 +54,7 @@ public final class Decoders {
         Decoder decoder;
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             fingerprint = ckpt.fingerprint();
-            decoder = loadDecoder(ckpt, device);
+            decoder = checked(ckpt, loadDecoder(ckpt, device));
         }
         try {
             HfTokenizer tokenizer = HfTokenizer.load(dir);

@@ -47,7 +47,11 @@ public final class Llama implements Decoder {
         this.lmHead = lmHead;
     }
 
-    /** Loads every weight of {@code ckpt} onto {@code device}; fails on any missing or extra tensor. */
+    /**
+     * Loads this architecture's weights from {@code ckpt} onto {@code device}; fails on a missing
+     * or mis-shaped tensor. Tensors it does not use are the caller's to check
+     * ({@link Checkpoint#checkAllUsed}), so engine.beacon can load its extra weights first.
+     */
     public static Llama load(Checkpoint ckpt, DecoderConfig c, Device device) {
         NDManager m = NDManager.newBaseManager(device.djl(), "PyTorch");
         try {
@@ -84,8 +88,6 @@ public final class Llama implements Decoder {
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
             NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
                     : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
-            ckpt.checkAllUsed(n -> n.endsWith("rotary_emb.inv_freq")
-                    || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
             m.cap();
             return new Llama(c, m, device, embed, layers, norm, lmHead);
         } catch (RuntimeException e) {
