@@ -1,11 +1,15 @@
 package org.memorag.engine.model;
 
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.memorag.engine.tensor.Device;
 import org.memorag.engine.tokenize.HfTokenizer;
 
 /** Loads a Hugging Face decoder folder: picks the architecture by config.json's model_type. */
 public final class Decoders {
+    private static final Logger log = LoggerFactory.getLogger(Decoders.class);
+
     private Decoders() {}
 
     /** Weights only (no tokenizer): the architecture named by config.json, on {@code device}. */
@@ -50,6 +54,7 @@ public final class Decoders {
 
     /** Weights, tokenizer and generation settings of {@code dir}, ready to memorize and generate. */
     public static DecoderLanguageModel load(Path dir, Device device) {
+        long t0 = System.nanoTime();
         String fingerprint;
         Decoder decoder;
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
@@ -58,7 +63,12 @@ public final class Decoders {
         }
         try {
             HfTokenizer tokenizer = HfTokenizer.load(dir);
-            return new DecoderLanguageModel(dir, decoder, tokenizer, fingerprint);
+            DecoderLanguageModel lm = new DecoderLanguageModel(dir, decoder, tokenizer, fingerprint);
+            DecoderConfig c = decoder.config();
+            log.info("loaded model_type={} layers={} hidden={} fingerprint={} device={} ms={}",
+                    c.modelType(), c.numHiddenLayers(), c.hiddenSize(), fingerprint, device,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return lm;
         } catch (RuntimeException e) {
             decoder.close();
             throw e;
