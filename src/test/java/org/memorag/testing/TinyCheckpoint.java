@@ -42,6 +42,7 @@ public final class TinyCheckpoint {
     private Integer slidingWindow;
     private int maxWindowLayers;
     private double ropeTheta = 10000.0;
+    private double[] llama3Scaling;
     private final Set<String> drop = new HashSet<>();
     private final Map<String, long[]> reshape = new LinkedHashMap<>();
     private final Map<String, String> storeAs = new LinkedHashMap<>();
@@ -80,6 +81,12 @@ public final class TinyCheckpoint {
     public TinyCheckpoint sharded(boolean s) { sharded = s; return this; }
     public TinyCheckpoint tied(boolean t) { tied = t; return this; }
     public TinyCheckpoint ropeTheta(double t) { ropeTheta = t; return this; }
+
+    /** rope_scaling {"rope_type": "llama3", factor, low/high_freq_factor, original_max_position_embeddings}. */
+    public TinyCheckpoint llama3RopeScaling(double factor, double low, double high, int originalMax) {
+        llama3Scaling = new double[] {factor, low, high, originalMax};
+        return this;
+    }
 
     /** Mistral: window of every layer; Qwen2: use_sliding_window with layers >= maxWindowLayers. */
     public TinyCheckpoint slidingWindow(int window, int maxWindowLayers) {
@@ -213,6 +220,15 @@ public final class TinyCheckpoint {
         c.put("vocab_size", vocab);
         c.put("rms_norm_eps", 1e-6);
         c.put("rope_theta", ropeTheta);
+        if (llama3Scaling != null) {
+            Map<String, Object> rs = new LinkedHashMap<>();
+            rs.put("rope_type", "llama3");
+            rs.put("factor", llama3Scaling[0]);
+            rs.put("low_freq_factor", llama3Scaling[1]);
+            rs.put("high_freq_factor", llama3Scaling[2]);
+            rs.put("original_max_position_embeddings", (int) llama3Scaling[3]);
+            c.put("rope_scaling", rs);
+        }
         c.put("max_position_embeddings", 4096);
         c.put("tie_word_embeddings", tied);
         c.put("hidden_act", "silu");

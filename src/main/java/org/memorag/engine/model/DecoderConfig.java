@@ -8,16 +8,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.memorag.engine.ops.RopeScaling;
 
 /**
  * Hyper-parameters of a decoder, read from a Hugging Face config.json. {@code layerTypes} holds
  * "full_attention" or "sliding_attention" per layer, resolved as transformers does: Qwen2 slides
  * only when use_sliding_window is true and only in layers {@code >= max_window_layers}; Mistral
- * slides in every layer when sliding_window is set; Llama never.
+ * slides in every layer when sliding_window is set; Llama never. {@code ropeScaling} is null
+ * unless config.json asks for the "llama3" scaling (the only rope_scaling supported).
  */
 public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayers,
         int numAttentionHeads, int numKeyValueHeads, int headDim, int intermediateSize,
-        int vocabSize, double ropeTheta, double rmsNormEps, boolean tieWordEmbeddings,
+        int vocabSize, double ropeTheta, RopeScaling ropeScaling, double rmsNormEps, boolean tieWordEmbeddings,
         boolean attentionBias, OptionalInt slidingWindow, List<String> layerTypes,
         int maxPositionEmbeddings, OptionalInt bosTokenId, List<Integer> eosTokenIds)
         implements Serializable {
@@ -63,13 +65,22 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
             throw new CheckpointException(file, "model_type '" + type + "' is not a supported decoder;"
                     + " supported: " + SUPPORTED);
         }
+        RopeScaling ropeScaling = null;
         JsonElement scaling = j.get("rope_scaling");
         if (scaling != null && !scaling.isJsonNull()) {
             JsonObject s = scaling.getAsJsonObject();
             String kind = str(s, "rope_type", str(s, "type", "default"));
-            if (!kind.equals("default")) {
+            if (kind.equals("llama3")) {
+                try {
+                    ropeScaling = new RopeScaling(s.get("factor").getAsDouble(),
+                            s.get("low_freq_factor").getAsDouble(), s.get("high_freq_factor").getAsDouble(),
+                            s.get("original_max_position_embeddings").getAsInt());
+                } catch (RuntimeException e) {
+                    throw new CheckpointException(file, "rope_scaling llama3: " + e.getMessage(), e);
+                }
+            } else if (!kind.equals("default")) {
                 throw new CheckpointException(file, "rope_scaling of type '" + kind
-                        + "' is not implemented; only unscaled RoPE is supported");
+                        + "' is not implemented; supported: none, default, llama3");
             }
         }
         if (bool(j, "mlp_bias", false)) {
@@ -105,7 +116,7 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
         try {
             return new DecoderConfig(type, hidden, layers, heads, kvHeads, headDim,
                     req(file, j, "intermediate_size"), req(file, j, "vocab_size"),
-                    j.has("rope_theta") ? j.get("rope_theta").getAsDouble() : 10000.0,
+                    j.has("rope_theta") ? j.get("rope_theta").getAsDouble() : 10000.0, ropeScaling,
                     j.has("rms_norm_eps") ? j.get("rms_norm_eps").getAsDouble() : 1e-6,
                     bool(j, "tie_word_embeddings", false), bias,
                     window == null ? OptionalInt.empty() : OptionalInt.of(window), types,

@@ -40,7 +40,7 @@ public final class Llama implements Decoder {
         this.config = config;
         this.manager = manager;
         this.device = device;
-        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.norm = norm;

@@ -42,7 +42,7 @@ public final class Qwen2 implements Decoder {
         this.config = config;
         this.manager = manager;
         this.device = device;
-        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.norm = norm;

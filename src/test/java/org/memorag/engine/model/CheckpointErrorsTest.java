@@ -62,6 +62,14 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void unsupportedRopeScalingIsNamed(@TempDir Path dir) throws IOException {
+        Path d = TinyCheckpoint.llama().llama3RopeScaling(8, 1, 4, 64).writeTo(dir);
+        Path cfg = d.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"llama3\"", "\"yarn\""));
+        assertMentions(loadFails(d), "config.json", "rope_scaling", "yarn", "llama3");
+    }
+
+    @Test
     void missingTensorIsNamed(@TempDir Path dir) throws IOException {
         Path d = TinyCheckpoint.qwen2().drop("model.layers.1.self_attn.k_proj.bias").writeTo(dir);
         assertMentions(loadFails(d), "model.safetensors", "missing tensor",

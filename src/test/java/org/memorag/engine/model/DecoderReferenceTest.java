@@ -40,6 +40,11 @@ class DecoderReferenceTest {
     }
 
     @Test
+    void llama3RopeScalingMatchesReference(@TempDir Path dir) throws IOException {
+        check(TinyCheckpoint.llama().layers(2).llama3RopeScaling(8, 1, 4, 64).seed(17), dir);
+    }
+
+    @Test
     void mistralSlidingWindowMatchesReference(@TempDir Path dir) throws IOException {
         check(TinyCheckpoint.mistral().layers(2).slidingWindow(3, 0).seed(7), dir);
     }

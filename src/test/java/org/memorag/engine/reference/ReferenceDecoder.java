@@ -25,6 +25,7 @@ public final class ReferenceDecoder {
     private final double eps, theta;
     private final boolean tied;
     private final int[] window;     // per layer, 0 = full attention
+    private final double[] invFreq;
 
     private ReferenceDecoder(Path dir) throws IOException {
         JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
@@ -39,6 +40,27 @@ public final class ReferenceDecoder {
         eps = c.get("rms_norm_eps").getAsDouble();
         theta = c.get("rope_theta").getAsDouble();
         tied = c.get("tie_word_embeddings").getAsBoolean();
+        invFreq = new double[headDim / 2];
+        JsonElement rs = c.get("rope_scaling");
+        for (int i = 0; i < invFreq.length; i++) {
+            double f = Math.pow(theta, -2.0 * i / headDim);
+            if (rs != null && !rs.isJsonNull()) {
+                // Llama 3.1 (transformers _compute_llama3_parameters), restated from the paper's rule
+                JsonObject r = rs.getAsJsonObject();
+                double factor = r.get("factor").getAsDouble();
+                double lo = r.get("low_freq_factor").getAsDouble();
+                double hi = r.get("high_freq_factor").getAsDouble();
+                double old = r.get("original_max_position_embeddings").getAsDouble();
+                double wl = 2 * Math.PI / f;
+                if (wl > old / lo) {
+                    f = f / factor;
+                } else if (wl >= old / hi) {
+                    double t = (old / wl - lo) / (hi - lo);
+                    f = (1 - t) * f / factor + t * f;
+                }
+            }
+            invFreq[i] = f;
+        }
         window = new int[layers];
         JsonElement sw = c.get("sliding_window");
         boolean hasWindow = sw != null && !sw.isJsonNull();
@@ -227,7 +249,7 @@ public final class ReferenceDecoder {
         for (int hd = 0; hd < nHeads; hd++) {
             int o = hd * headDim;
             for (int i = 0; i < half; i++) {
-                double angle = pos * Math.pow(theta, -2.0 * i / headDim);
+                double angle = pos * invFreq[i];
                 double cos = Math.cos(angle), sin = Math.sin(angle);
                 double a = x[o + i], b = x[o + i + half];
                 y[o + i] = a * cos - b * sin;
