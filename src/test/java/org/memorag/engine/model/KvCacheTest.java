@@ -115,6 +115,30 @@ class KvCacheTest {
         }
     }
 
+    @Test
+    void concurrentGenerationsOverOneMemoryEqualSequentialOnes() throws Exception {
+        GenerationConfig sampled = new GenerationConfig(6, 0.8, 0.9, 0, 1.1, 5L, List.of(), List.of());
+        try (KvMemory memory = model.memorize(CONTEXT)) {
+            int[][] questions = {{1, 2}, {3}, {70, 71, 72}, {9, 9}};
+            int[][] sequential = new int[questions.length][];
+            for (int i = 0; i < questions.length; i++) {
+                sequential[i] = model.generate(memory, questions[i], sampled);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<int[]>> futures = new java.util.ArrayList<>();
+                for (int[] q : questions) {
+                    futures.add(pool.submit(() -> model.generate(memory, q, sampled)));
+                }
+                for (int i = 0; i < questions.length; i++) {
+                    assertArrayEquals(sequential[i], futures.get(i).get(), "question " + i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static float[] lastLogits(DecoderLanguageModel.Result r) {
         return r.promptLogits()[r.promptLogits().length - 1];
     }
