@@ -19,7 +19,8 @@ import org.memorag.engine.ops.RopeScaling;
  */
 public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayers,
         int numAttentionHeads, int numKeyValueHeads, int headDim, int intermediateSize,
-        int vocabSize, double ropeTheta, RopeScaling ropeScaling, double rmsNormEps, boolean tieWordEmbeddings,
+        int vocabSize, double ropeTheta, RopeScaling ropeScaling, double rmsNormEps,
+        boolean tieWordEmbeddings,
         boolean attentionBias, OptionalInt slidingWindow, List<String> layerTypes,
         int maxPositionEmbeddings, OptionalInt bosTokenId, List<Integer> eosTokenIds)
         implements Serializable {
@@ -29,7 +30,8 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
         layerTypes = List.copyOf(layerTypes);
         eosTokenIds = List.copyOf(eosTokenIds);
         if (numAttentionHeads % numKeyValueHeads != 0) {
-            throw new IllegalArgumentException("config.json: num_attention_heads " + numAttentionHeads
+            throw new IllegalArgumentException("config.json: num_attention_heads "
+                    + numAttentionHeads
                     + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
         }
         if (headDim % 2 != 0) {
@@ -41,14 +43,18 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
                     + " entries for num_hidden_layers " + numHiddenLayers);
         }
         if (layerTypes.contains("sliding_attention") && slidingWindow.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "config.json: layer_types asks for sliding_attention but sliding_window is null");
+            throw new IllegalArgumentException("config.json: layer_types asks for"
+                    + " sliding_attention but sliding_window is null");
         }
     }
 
-    /** The window of layer {@code i} (keys visible per query, self included), empty for full attention. */
+    /**
+     * The window of layer {@code i} (keys visible per query, self included), empty for full
+     * attention.
+     */
     public OptionalInt window(int layer) {
-        return layerTypes.get(layer).equals("sliding_attention") ? slidingWindow : OptionalInt.empty();
+        return layerTypes.get(layer).equals("sliding_attention")
+                ? slidingWindow : OptionalInt.empty();
     }
 
     public int queryGroups() {
@@ -59,10 +65,12 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
     public static DecoderConfig fromJson(Path file, JsonObject j) {
         String type = str(j, "model_type", null);
         if (type == null) {
-            throw new CheckpointException(file, "no \"model_type\"; supported decoders: " + SUPPORTED);
+            throw new CheckpointException(file, "no \"model_type\"; supported decoders: "
+                    + SUPPORTED);
         }
         if (!SUPPORTED.contains(type)) {
-            throw new CheckpointException(file, "model_type '" + type + "' is not a supported decoder;"
+            throw new CheckpointException(file, "model_type '" + type
+                    + "' is not a supported decoder;"
                     + " supported: " + SUPPORTED);
         }
         RopeScaling ropeScaling = null;
@@ -73,10 +81,12 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
             if (kind.equals("llama3")) {
                 try {
                     ropeScaling = new RopeScaling(s.get("factor").getAsDouble(),
-                            s.get("low_freq_factor").getAsDouble(), s.get("high_freq_factor").getAsDouble(),
+                            s.get("low_freq_factor").getAsDouble(),
+                            s.get("high_freq_factor").getAsDouble(),
                             s.get("original_max_position_embeddings").getAsInt());
                 } catch (RuntimeException e) {
-                    throw new CheckpointException(file, "rope_scaling llama3: " + e.getMessage(), e);
+                    throw new CheckpointException(file, "rope_scaling llama3: " + e.getMessage(),
+                            e);
                 }
             } else if (!kind.equals("default")) {
                 throw new CheckpointException(file, "rope_scaling of type '" + kind
@@ -84,7 +94,8 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
             }
         }
         if (bool(j, "mlp_bias", false)) {
-            throw new CheckpointException(file, "mlp_bias=true is not supported (no known Llama/Mistral"
+            throw new CheckpointException(file,
+                    "mlp_bias=true is not supported (no known Llama/Mistral"
                     + " checkpoint uses it)");
         }
         int hidden = req(file, j, "hidden_size");

@@ -47,12 +47,15 @@ public final class Decoders {
         return switch (c.modelType()) {
             case "qwen2" -> Qwen2.load(ckpt, c, device);
             case "llama", "mistral" -> Llama.load(ckpt, c, device);
-            default -> throw new CheckpointException(ckpt.configFile(), "model_type '" + c.modelType()
+            default -> throw new CheckpointException(ckpt.configFile(), "model_type '"
+                    + c.modelType()
                     + "' is not a supported decoder; supported: " + DecoderConfig.SUPPORTED);
         };
     }
 
-    /** Weights, tokenizer and generation settings of {@code dir}, ready to memorize and generate. */
+    /**
+     * Weights, tokenizer and generation settings of {@code dir}, ready to memorize and generate.
+     */
     public static DecoderLanguageModel load(Path dir, Device device) {
         long t0 = System.nanoTime();
         String fingerprint;
@@ -63,7 +66,8 @@ public final class Decoders {
         }
         try {
             HfTokenizer tokenizer = HfTokenizer.load(dir);
-            DecoderLanguageModel lm = new DecoderLanguageModel(dir, decoder, tokenizer, fingerprint);
+            DecoderLanguageModel lm = new DecoderLanguageModel(dir, decoder, tokenizer,
+                    fingerprint);
             DecoderConfig c = decoder.config();
             log.info("loaded model_type={} layers={} hidden={} fingerprint={} device={} ms={}",
                     c.modelType(), c.numHiddenLayers(), c.hiddenSize(), fingerprint, device,

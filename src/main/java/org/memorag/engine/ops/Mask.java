@@ -11,7 +11,10 @@ import java.util.OptionalInt;
  * query indices count the rows of this call.
  */
 public interface Mask {
-    /** Additive value for hidden entries (finite: fully hidden rows then average, as HF's finfo.min). */
+    /**
+     * Additive value for hidden entries (finite: fully hidden rows then average, as HF's
+     * finfo.min).
+     */
     float HIDDEN = -1e30f;
 
     enum Visibility { NONE, ALL, PARTIAL }

@@ -47,7 +47,9 @@ public final class Rope {
     /** cos and sin {@code [n, 1, headDim]} for a set of positions, in the activations' dtype. */
     public record Table(NDArray cos, NDArray sin, int rows) {}
 
-    /** Rotates {@code x [n, heads, headDim]} at {@code positions[n]}; the result joins x's manager. */
+    /**
+     * Rotates {@code x [n, heads, headDim]} at {@code positions[n]}; the result joins x's manager.
+     */
     public NDArray apply(NDArray x, int[] positions) {
         return apply(x, table(x.getManager(), positions, x.getDataType(), x.getDevice()));
     }

@@ -13,8 +13,10 @@ public record RopeScaling(double factor, double lowFreqFactor, double highFreqFa
     public RopeScaling {
         if (!(factor > 0) || !(lowFreqFactor > 0) || !(highFreqFactor > lowFreqFactor)
                 || originalMaxPositionEmbeddings <= 0) {
-            throw new IllegalArgumentException("rope_scaling llama3: need factor > 0, 0 < low_freq_factor"
-                    + " < high_freq_factor and original_max_position_embeddings > 0, got factor=" + factor
+            throw new IllegalArgumentException("rope_scaling llama3: need factor > 0,"
+                    + " 0 < low_freq_factor < high_freq_factor and"
+                    + " original_max_position_embeddings > 0, got factor="
+                    + factor
                     + " low_freq_factor=" + lowFreqFactor + " high_freq_factor=" + highFreqFactor
                     + " original_max_position_embeddings=" + originalMaxPositionEmbeddings);
         }
