@@ -209,7 +209,10 @@ public final class Checkpoint implements AutoCloseable {
         }
     }
 
-    /** sha256 over config.json and every tensor's name, dtype and shape: 16 hex digits. */
+    /**
+     * sha256 over config.json, every tensor's name, dtype and shape, and the first and last MiB of
+     * each weights file's data (so fine-tunes of one architecture differ): 16 hex digits.
+     */
     public String fingerprint() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -219,7 +222,15 @@ public final class Checkpoint implements AutoCloseable {
                 md.update((t.name() + "|" + t.dtype() + "|" + t.shapeString() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
+            List<SafetensorsFile> sorted = new ArrayList<>(files);
+            sorted.sort(java.util.Comparator.comparing(f -> f.path().getFileName().toString()));
+            for (SafetensorsFile f : sorted) {
+                md.update(f.sample(1 << 20));
+            }
             return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (IOException e) {
+            throw new CheckpointException(dir, "cannot read weights for the fingerprint: "
+                    + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from this JVM", e);
         }

@@ -231,6 +231,23 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@code bytes} from the start and up to {@code bytes} from the end of the data section
+     * (a cheap content sample: two fine-tunes of one architecture differ in it).
+     */
+    public byte[] sample(int bytes) throws IOException {
+        long size = channel.size() - dataStart;
+        int head = (int) Math.min(bytes, size);
+        int tail = (int) Math.min(bytes, size - head);
+        ByteBuffer b = ByteBuffer.allocate(head + tail);
+        b.limit(head);
+        readFully(channel, b, dataStart);
+        b.limit(head + tail);
+        ByteBuffer rest = b.slice();
+        readFully(channel, rest, channel.size() - tail);
+        return b.array();
+    }
+
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos + buf.position());

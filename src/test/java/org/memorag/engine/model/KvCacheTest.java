@@ -104,6 +104,32 @@ class KvCacheTest {
     }
 
     @Test
+    void memoryOfAnotherModelIsRejected(@TempDir Path other) throws IOException {
+        Path d = TinyCheckpoint.mistral().layers(2).slidingWindow(5, 0).seed(22).writeTo(other);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (KvMemory memory = model.memorize(CONTEXT)) {
+            memory.writeTo(out);
+        }
+        try (DecoderLanguageModel otherModel = Decoders.load(d, Device.cpu())) {
+            // same config, other weights: the fingerprint covers config and tensor names only,
+            // so the decoder instance check catches a live memory handed to another model
+            try (KvMemory mine = model.memorize(CONTEXT)) {
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class,
+                        () -> otherModel.generate(mine, new int[] {1}, GenerationConfig.greedy(1)));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("memory"));
+            }
+        }
+        Path llama = TinyCheckpoint.llama().layers(2).seed(22).writeTo(other.resolve("llama"));
+        try (DecoderLanguageModel otherModel = Decoders.load(llama, Device.cpu())) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> otherModel.readMemory(new ByteArrayInputStream(out.toByteArray())));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(model.fingerprint()),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void batchOfPromptsEqualsOneByOne() {
         List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {9}, new int[] {50, 51, 52, 53});
         GenerationConfig greedy = GenerationConfig.greedy(4);
