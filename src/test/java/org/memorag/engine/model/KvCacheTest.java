@@ -111,8 +111,7 @@ class KvCacheTest {
             memory.writeTo(out);
         }
         try (DecoderLanguageModel otherModel = Decoders.load(d, Device.cpu())) {
-            // same config, other weights: the fingerprint covers config and tensor names only,
-            // so the decoder instance check catches a live memory handed to another model
+            // same config, other weights: a live memory handed to another model is refused
             try (KvMemory mine = model.memorize(CONTEXT)) {
                 IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                         IllegalArgumentException.class,
