@@ -53,7 +53,8 @@ public final class EngineBench {
                 double decodeTps = r.decodeTokens() / (r.decodeNanos() / 1e9);
                 double gflops = flops / prefill;
                 System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.1f | %.0f%% | %.1f |%n", n,
-                        prefill / 1e6, n / (prefill / 1e9), gflops, 100 * gflops / ceiling, decodeTps);
+                        prefill / 1e6, n / (prefill / 1e9), gflops, 100 * gflops / ceiling,
+                        decodeTps);
             }
         }
     }
@@ -69,7 +70,8 @@ public final class EngineBench {
 
     /** Causal attention: QK^T and PV over n(n+1)/2 pairs, per head and layer. */
     static double attentionFlops(DecoderConfig c, int n) {
-        return 2.0 * 2 * (n * (n + 1) / 2.0) * c.numAttentionHeads() * c.headDim() * c.numHiddenLayers();
+        double pairs = n * (n + 1) / 2.0;
+        return 2.0 * 2 * pairs * c.numAttentionHeads() * c.headDim() * c.numHiddenLayers();
     }
 
     static int[] randomIds(int n, int vocab) {

@@ -82,8 +82,12 @@ public final class TinyCheckpoint {
     public TinyCheckpoint tied(boolean t) { tied = t; return this; }
     public TinyCheckpoint ropeTheta(double t) { ropeTheta = t; return this; }
 
-    /** rope_scaling {"rope_type": "llama3", factor, low/high_freq_factor, original_max_position_embeddings}. */
-    public TinyCheckpoint llama3RopeScaling(double factor, double low, double high, int originalMax) {
+    /**
+     * rope_scaling {"rope_type": "llama3", factor, low/high_freq_factor,
+     * original_max_position_embeddings}.
+     */
+    public TinyCheckpoint llama3RopeScaling(double factor, double low, double high,
+            int originalMax) {
         llama3Scaling = new double[] {factor, low, high, originalMax};
         return this;
     }
@@ -98,7 +102,10 @@ public final class TinyCheckpoint {
     /** Leaves tensor {@code name} out. */
     public TinyCheckpoint drop(String name) { drop.add(name); return this; }
     /** Writes tensor {@code name} with a wrong shape. */
-    public TinyCheckpoint reshape(String name, long... shape) { reshape.put(name, shape); return this; }
+    public TinyCheckpoint reshape(String name, long... shape) {
+        reshape.put(name, shape);
+        return this;
+    }
     /** Writes tensor {@code name} with another dtype name (e.g. "I8", "F64"). */
     public TinyCheckpoint storeAs(String name, String d) { storeAs.put(name, d); return this; }
     /** Adds a tensor no architecture uses. */
@@ -159,7 +166,8 @@ public final class TinyCheckpoint {
                 continue;
             }
             SafetensorsWriter w = inSecond ? second : first;
-            String file = inSecond ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors";
+            String file = inSecond
+                    ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors";
             weightMap.put(name, file);
             String d = storeAs.getOrDefault(name, dtype);
             if (d.equals("F32") || d.equals("F16") || d.equals("BF16")) {

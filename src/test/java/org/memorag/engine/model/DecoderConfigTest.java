@@ -22,12 +22,14 @@ class DecoderConfigTest {
 
     static String base(String type, String extra) {
         return "{\"model_type\":\"" + type + "\",\"hidden_size\":64,\"num_attention_heads\":4,"
-                + "\"num_hidden_layers\":4,\"intermediate_size\":10,\"vocab_size\":50" + extra + "}";
+                + "\"num_hidden_layers\":4,\"intermediate_size\":10,\"vocab_size\":50" + extra
+                + "}";
     }
 
     @Test
     void qwen2SlidesOnlyWithUseSlidingWindowAndFromMaxWindowLayers() {
-        DecoderConfig off = parse(base("qwen2", ",\"sliding_window\":8,\"use_sliding_window\":false"));
+        DecoderConfig off = parse(base("qwen2",
+                ",\"sliding_window\":8,\"use_sliding_window\":false"));
         assertEquals(OptionalInt.empty(), off.window(3));
         DecoderConfig on = parse(base("qwen2",
                 ",\"sliding_window\":8,\"use_sliding_window\":true,\"max_window_layers\":2"));
@@ -39,7 +41,8 @@ class DecoderConfigTest {
     @Test
     void mistralSlidesEverywhereLlamaNowhere() {
         assertEquals(OptionalInt.of(6), parse(base("mistral", ",\"sliding_window\":6")).window(0));
-        assertEquals(OptionalInt.empty(), parse(base("mistral", ",\"sliding_window\":null")).window(0));
+        assertEquals(OptionalInt.empty(),
+                parse(base("mistral", ",\"sliding_window\":null")).window(0));
         assertEquals(OptionalInt.empty(), parse(base("llama", ",\"sliding_window\":6")).window(0));
     }
 
@@ -59,7 +62,8 @@ class DecoderConfigTest {
     void inconsistentHeadsNameConfigJson() {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> parse(base("llama", ",\"num_key_value_heads\":3")));
-        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("num_key_value_heads"),
+        assertTrue(e.getMessage().contains("config.json")
+                && e.getMessage().contains("num_key_value_heads"),
                 e.getMessage());
         CheckpointException missing = assertThrows(CheckpointException.class,
                 () -> DecoderConfig.fromJson(FILE, new JsonObject()));

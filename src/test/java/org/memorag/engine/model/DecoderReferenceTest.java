@@ -31,7 +31,8 @@ class DecoderReferenceTest {
 
     @Test
     void qwen2Bf16TiedMatchesReference(@TempDir Path dir) throws IOException {
-        check(TinyCheckpoint.qwen2().layers(2).dtype("BF16").tied(true).seed(11).ropeTheta(1e6), dir);
+        check(TinyCheckpoint.qwen2().layers(2).dtype("BF16").tied(true).seed(11).ropeTheta(1e6),
+                dir);
     }
 
     @Test

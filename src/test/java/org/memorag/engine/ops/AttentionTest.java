@@ -24,8 +24,11 @@ class AttentionTest {
         return v;
     }
 
-    /** Naive float64 attention: query i (key index PREFIX + i) sees keys allowed by {@code visible}. */
-    static double[] naive(float[] q, float[] k, float[] v, int keys, java.util.function.BiPredicate<Integer, Integer> visible) {
+    /**
+     * Naive float64 attention: query i (key index PREFIX + i) sees keys allowed by {@code visible}.
+     */
+    static double[] naive(float[] q, float[] k, float[] v, int keys,
+            java.util.function.BiPredicate<Integer, Integer> visible) {
         double[] out = new double[N * H * D];
         for (int i = 0; i < N; i++) {
             for (int h = 0; h < H; h++) {
@@ -74,16 +77,19 @@ class AttentionTest {
             NDArray ka = m.create(k, new Shape(KV, keys, D));
             NDArray va = m.create(v, new Shape(KV, keys, D));
             // prefix and step as two segments, like a memory plus a request's own tokens
-            List<KvSegment> two = List.of(
-                    new KvSegment(ka.get(new NDIndex(":, :{}, :", PREFIX)), va.get(new NDIndex(":, :{}, :", PREFIX))),
-                    new KvSegment(ka.get(new NDIndex(":, {}:, :", PREFIX)), va.get(new NDIndex(":, {}:, :", PREFIX))));
+            NDIndex before = new NDIndex(":, :{}, :", PREFIX);
+            NDIndex after = new NDIndex(":, {}:, :", PREFIX);
+            List<KvSegment> two = List.of(new KvSegment(ka.get(before), va.get(before)),
+                    new KvSegment(ka.get(after), va.get(after)));
             List<KvSegment> one = List.of(new KvSegment(ka, va));
             double[] causal = naive(q, k, v, keys, (i, j) -> j <= PREFIX + i);
             double[] window = naive(q, k, v, keys, (i, j) -> j <= PREFIX + i && j > PREFIX + i - 3);
+            Mask full = Mask.causal(PREFIX, OptionalInt.empty());
+            Mask slide = Mask.causal(PREFIX, OptionalInt.of(3));
             for (int[] t : new int[][] {{512, 0}, {2, 3}, {4, 1}, {1, 5}}) {
-                assertClose(causal, Attention.attend(qa, two, Mask.causal(PREFIX, OptionalInt.empty()), t[0], t[1]).toFloatArray());
-                assertClose(causal, Attention.attend(qa, one, Mask.causal(PREFIX, OptionalInt.empty()), t[0], t[1]).toFloatArray());
-                assertClose(window, Attention.attend(qa, two, Mask.causal(PREFIX, OptionalInt.of(3)), t[0], t[1]).toFloatArray());
+                assertClose(causal, Attention.attend(qa, two, full, t[0], t[1]).toFloatArray());
+                assertClose(causal, Attention.attend(qa, one, full, t[0], t[1]).toFloatArray());
+                assertClose(window, Attention.attend(qa, two, slide, t[0], t[1]).toFloatArray());
             }
             // an explicit mask: every query sees the prefix and only itself among the step keys
             float[] add = new float[N * keys];
@@ -103,7 +109,8 @@ class AttentionTest {
         Mask c = Mask.causal(10, OptionalInt.of(4));      // query i is key 10 + i, sees (p-4, p]
         assertEquals(Mask.Visibility.NONE, c.classify(0, 2, 12, 20));   // future keys
         assertEquals(Mask.Visibility.NONE, c.classify(0, 2, 0, 7));     // left of every window
-        assertEquals(Mask.Visibility.ALL, c.classify(0, 1, 7, 11));     // exactly the window of row 0
+        // exactly the window of row 0
+        assertEquals(Mask.Visibility.ALL, c.classify(0, 1, 7, 11));
         assertEquals(Mask.Visibility.PARTIAL, c.classify(0, 2, 7, 11));
         assertTrue(Mask.causal(0, OptionalInt.empty()).classify(5, 9, 0, 5) == Mask.Visibility.ALL);
     }
