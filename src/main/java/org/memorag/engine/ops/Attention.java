@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class Attention {
     /** Query rows per chunk. */
-    public static final int QUERY_CHUNK = 512;
+    public static final int QUERY_CHUNK = 128;
     /** Upper bound on floats of one score block [heads, queryRows, keys]. */
     public static final long SCORE_BUDGET = 1L << 24;
 
@@ -83,11 +83,15 @@ public final class Attention {
         int keyBlock = fixedBlock > 0
                 ? fixedBlock : (int) Math.max(256, SCORE_BUDGET / (heads * c));
         List<Block> blocks = new ArrayList<>();
+        int[] range = mask.keyRange(c0, c1);
         int base = 0;
         for (KvSegment seg : segments) {
             int len = seg.length();
-            for (int from = 0; from < len; from += keyBlock) {
-                int to = Math.min(len, from + keyBlock);
+            // only keys this chunk can see: a causal chunk ends at its last row's own key
+            int start = Math.max(0, range[0] - base);
+            int end = (int) Math.min(len, (long) range[1] - base);
+            for (int from = start; from < end; from += keyBlock) {
+                int to = Math.min(end, from + keyBlock);
                 Mask.Visibility vis = mask.classify(c0, c1, base + from, base + to);
                 if (vis != Mask.Visibility.NONE) {
                     blocks.add(new Block(seg, from, to, base + from, base + to, vis));
