@@ -93,13 +93,26 @@ final class EncoderTokenizer implements AutoCloseable {
      * pads little; each Tokens keeps its input index to put results back in order.
      */
     static List<List<Tokens>> lengthBatches(List<Tokens> tokens, int batchSize) {
+        return lengthBatches(tokens, batchSize, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #lengthBatches(List, int)}, also keeping batch rows x longest row at most
+     * {@code maxBatchTokens} (a batch always holds at least one text).
+     */
+    static List<List<Tokens>> lengthBatches(List<Tokens> tokens, int batchSize,
+            long maxBatchTokens) {
         Tokens[] sorted = tokens.toArray(new Tokens[0]);
         Arrays.sort(sorted, Comparator.comparingInt((Tokens t) -> t.ids().length).reversed()
                 .thenComparingInt(Tokens::index));
         List<List<Tokens>> batches = new ArrayList<>();
-        for (int s = 0; s < sorted.length; s += batchSize) {
-            batches.add(List.of(Arrays.copyOfRange(sorted, s, Math.min(sorted.length,
-                    s + batchSize))));
+        int s = 0;
+        while (s < sorted.length) {
+            long longest = Math.max(1, sorted[s].ids().length);
+            int n = (int) Math.max(1, Math.min(batchSize, maxBatchTokens / longest));
+            int e = Math.min(sorted.length, s + n);
+            batches.add(List.of(Arrays.copyOfRange(sorted, s, e)));
+            s = e;
         }
         return batches;
     }

@@ -35,6 +35,15 @@ public enum Pooling {
         return normalise(v);
     }
 
+    /** Row {@code row} of a [rows, dim] block, L2-normalised. */
+    static float[] normaliseRow(float[] block, int row, int dim) {
+        double[] v = new double[dim];
+        for (int d = 0; d < dim; d++) {
+            v[d] = block[row * dim + d];
+        }
+        return normalise(v);
+    }
+
     /** v / max(||v||, 1e-12), as torch.nn.functional.normalize does. */
     static float[] normalise(double[] v) {
         double sum = 0;
