@@ -97,11 +97,11 @@ final class EncoderTokenizer implements AutoCloseable {
     }
 
     /**
-     * As {@link #lengthBatches(List, int)}, also keeping batch rows x longest row at most
-     * {@code maxBatchTokens} (a batch always holds at least one text).
+     * As {@link #lengthBatches(List, int)}, also keeping batch rows x longest row² at most
+     * {@code maxBatchCells} (a batch always holds at least one text).
      */
     static List<List<Tokens>> lengthBatches(List<Tokens> tokens, int batchSize,
-            long maxBatchTokens) {
+            long maxBatchCells) {
         Tokens[] sorted = tokens.toArray(new Tokens[0]);
         Arrays.sort(sorted, Comparator.comparingInt((Tokens t) -> t.ids().length).reversed()
                 .thenComparingInt(Tokens::index));
@@ -109,7 +109,7 @@ final class EncoderTokenizer implements AutoCloseable {
         int s = 0;
         while (s < sorted.length) {
             long longest = Math.max(1, sorted[s].ids().length);
-            int n = (int) Math.max(1, Math.min(batchSize, maxBatchTokens / longest));
+            int n = (int) Math.max(1, Math.min(batchSize, maxBatchCells / (longest * longest)));
             int e = Math.min(sorted.length, s + n);
             batches.add(List.of(Arrays.copyOfRange(sorted, s, e)));
             s = e;

@@ -188,7 +188,8 @@ public final class OnnxEncoder implements Encoder {
         }
         try {
             for (List<EncoderTokenizer.Tokens> batch
-                    : EncoderTokenizer.lengthBatches(tokens, options.batchSize())) {
+                    : EncoderTokenizer.lengthBatches(tokens, options.batchSize(),
+                            options.maxBatchCells())) {
                 runBatch(predictor, batch, out);
             }
         } finally {

@@ -224,10 +224,12 @@ public final class ChatTemplate {
 
     private static Jinjava newJinjava() {
         LegacyOverrides overrides = LegacyOverrides.newBuilder()
-                .withUseTrimmingForNotesAndExpressions(true)  // {{- x -}} and {#- -#} strip like Jinja2
+                // {{- x -}} strips like Jinja2
+                .withUseTrimmingForNotesAndExpressions(true)
                 .withParseWhitespaceControlStrictly(true)
                 .withHandleBackslashInQuotesOnly(true)        // '\n' inside quotes is a newline
-                .withUseNaturalOperatorPrecedence(true)       // a + b | trim: the filter binds first
+                // a + b | trim: the filter binds first
+                .withUseNaturalOperatorPrecedence(true)
                 .withUsePyishObjectMapper(true)               // {{ [1, 'a'] }} prints as in Python
                 .build();
         JinjavaConfig config = JinjavaConfig.newBuilder()

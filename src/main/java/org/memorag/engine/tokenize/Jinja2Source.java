@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 final class Jinja2Source {
     /** The translated text, the filters and tests it uses, constructs Jinjava cannot render. */
-    record Translation(String text, Set<String> filters, Set<String> tests, List<String> problems) {}
+    record Translation(String text, Set<String> filters, Set<String> tests,
+            List<String> problems) {}
 
     private static final Pattern RAW_TAG = Pattern.compile("^[-+]?\\s*raw\\s*[-+]?$");
     private static final Pattern END_RAW = Pattern.compile("\\{%[-+]?\\s*endraw\\s*[-+]?%}");
@@ -124,7 +125,7 @@ final class Jinja2Source {
         return -1;
     }
 
-    /** Jinja2's lstrip_blocks: drop the spaces between the line start and the tag, if only spaces. */
+    /** Jinja2's lstrip_blocks: drop what precedes the tag on its line if it is only spaces. */
     private static String lstrip(String text, boolean lineStarting) {
         int lpos = text.lastIndexOf('\n') + 1;
         if (lpos == 0 && !lineStarting) {
@@ -177,7 +178,7 @@ final class Jinja2Source {
         return b.toString();
     }
 
-    /** Collects filters/tests/problems of one tag or expression body; returns it with not(...) fixed. */
+    /** Collects filters, tests and problems of one tag body; returns it with not(...) fixed. */
     private static String analyse(String body, Set<String> filters, Set<String> tests,
             List<String> problems) {
         String code = blankStrings(body);

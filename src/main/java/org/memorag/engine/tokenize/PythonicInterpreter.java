@@ -31,7 +31,7 @@ final class PythonicInterpreter extends JinjavaInterpreter {
         return super.getAsString(value);
     }
 
-    /** Makes every interpreter of a Jinjava instance (and its child scopes) a PythonicInterpreter. */
+    /** Makes every interpreter of a Jinjava instance (child scopes too) a PythonicInterpreter. */
     static final class Factory implements InterpreterFactory {
         @Override
         public JinjavaInterpreter newInstance(JinjavaInterpreter orig) {

@@ -155,8 +155,8 @@ class OnnxEncoderTest {
     @Test
     void truncatesToMaxTokensKeepingSpecialTokens() {
         List<String> words = new ArrayList<>();
-        for (String w : ("one two three four five six seven eight nine ten eleven twelve"
-                + " thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty").split(" ")) {
+        for (String w : ("one two three four five six seven eight nine ten eleven twelve thirteen"
+                + " fourteen fifteen sixteen seventeen eighteen nineteen twenty").split(" ")) {
             words.add(w);  // each is one WordPiece of the uncased BERT vocabulary
         }
         String all = String.join(" ", words);

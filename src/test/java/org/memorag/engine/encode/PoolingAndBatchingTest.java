@@ -54,12 +54,12 @@ class PoolingAndBatchingTest {
     }
 
     @Test
-    void tokenBudgetShrinksBatchesOfLongTexts() {
+    void scoreCellBudgetShrinksBatchesOfLongTexts() {
         List<EncoderTokenizer.Tokens> t = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             t.add(new EncoderTokenizer.Tokens(i, new long[i < 2 ? 100 : 10]));
         }
-        List<List<EncoderTokenizer.Tokens>> b = EncoderTokenizer.lengthBatches(t, 32, 100);
+        List<List<EncoderTokenizer.Tokens>> b = EncoderTokenizer.lengthBatches(t, 32, 400);
         assertEquals(List.of(1, 1, 4), b.stream().map(List::size).toList());
     }
 }
