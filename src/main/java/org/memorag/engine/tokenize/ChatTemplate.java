@@ -41,7 +41,8 @@ public final class ChatTemplate {
     /** Filters whose Jinjava output was checked against Jinja2 (fixtures/templates/features). */
     static final Set<String> VERIFIED_FILTERS = Set.of("trim", "length", "count", "tojson",
             "join", "upper", "lower", "title", "capitalize", "replace", "default", "d", "first",
-            "last", "list", "string", "reverse", "int", "float", "abs", "safe");
+            "last", "list", "string", "reverse", "int", "float", "abs", "safe", "selectattr",
+            "rejectattr", "select", "reject", "map", "unique", "sort", "sum", "wordcount");
     /** Tests checked against Jinja2 in the same fixture. */
     static final Set<String> VERIFIED_TESTS = Set.of("defined", "undefined", "none", "string",
             "number", "mapping", "iterable", "sequence", "true", "false", "even", "odd");

@@ -1,6 +1,8 @@
 package org.memorag.engine.tokenize;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +39,8 @@ final class Jinja2Source {
     private static final Pattern TEST = Pattern.compile(
             "\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern EXTENDED_SLICE = Pattern.compile("\\[[^\\]\\[]*:[^\\]\\[]*:");
+    private static final Pattern LOOP_FILTER = Pattern.compile(
+            "^[-+]?\\s*for\\s.*\\sin\\s.*\\sif\\s");
     private static final Pattern SPLIT_CALL = Pattern.compile("\\.split\\s*\\(");
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -51,6 +55,7 @@ final class Jinja2Source {
         Set<String> tests = new LinkedHashSet<>();
         List<String> problems = new ArrayList<>();
         StringBuilder out = new StringBuilder(s.length() + 16);
+        Deque<String> blocks = new ArrayDeque<>();
         int i = 0;
         while (i < s.length()) {
             int j = nextTag(s, i);
@@ -106,11 +111,42 @@ final class Jinja2Source {
                 i = bodyEnd;
                 continue;
             }
+            if (kind == '%') {
+                trackBlock(body, blocks, problems);
+            }
             String expr = analyse(body, filters, tests, problems);
             out.append('{').append(kind).append(expr).append(close);
             i = end + 2;
         }
         return new Translation(out.toString(), filters, tests, problems);
+    }
+
+    /** Follows block nesting to find an {@code else} of a for loop (Jinjava ignores it). */
+    private static void trackBlock(String body, Deque<String> blocks, List<String> problems) {
+        Matcher m = WORD.matcher(body);
+        if (!m.find()) {
+            return;
+        }
+        String tag = m.group();
+        switch (tag) {
+            case "for", "if", "macro", "call", "filter", "with", "block" -> blocks.push(tag);
+            case "set" -> {
+                if (!body.contains("=")) {
+                    blocks.push(tag);  // {% set x %}...{% endset %}
+                }
+            }
+            case "else" -> {
+                if ("for".equals(blocks.peek())) {
+                    problems.add("'{% else %}' of a for loop (Jinjava renders nothing for an"
+                            + " empty loop's else branch; test the sequence with an if)");
+                }
+            }
+            default -> {
+                if (tag.startsWith("end") && !blocks.isEmpty()) {
+                    blocks.pop();
+                }
+            }
+        }
     }
 
     private static int nextTag(String s, int from) {
@@ -192,6 +228,10 @@ final class Jinja2Source {
         }
         if (EXTENDED_SLICE.matcher(code).find()) {
             problems.add("an extended slice [a:b:c] (e.g. [::-1]) in '" + body.strip() + "'");
+        }
+        if (LOOP_FILTER.matcher(code).find()) {
+            problems.add("a loop filter 'for x in y if condition' in '" + body.strip() + "'"
+                    + " (Jinjava renders no iteration; use selectattr or an if inside the loop)");
         }
         if (SPLIT_CALL.matcher(code).find()) {
             problems.add("Python str.split() in '" + body.strip() + "' (Jinjava calls Java's"

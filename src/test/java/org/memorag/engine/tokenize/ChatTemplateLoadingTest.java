@@ -149,6 +149,26 @@ class ChatTemplateLoadingTest {
     }
 
     @Test
+    void loopFilterIsRejected() {
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> ChatTemplate.of("t", "{% for m in messages if m.role == 'user' %}x"
+                        + "{% endfor %}", null, null));
+        assertTrue(e.getMessage().contains("loop filter"), e.getMessage());
+    }
+
+    @Test
+    void forElseIsRejectedButIfElseInsideALoopIsFine() {
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> ChatTemplate.of("t", "{% for m in messages %}x{% else %}none{% endfor %}",
+                        null, null));
+        assertTrue(e.getMessage().contains("else"), e.getMessage());
+        ChatTemplate ok = ChatTemplate.of("t", "{% for m in messages %}{% if loop.first %}a"
+                + "{% else %}b{% endif %}{% endfor %}", null, null);
+        assertEquals("ab", ok.render(List.of(ChatMessage.user("1"), ChatMessage.user("2")),
+                false));
+    }
+
+    @Test
     void pythonStringMethodFailsWithItsName() {
         ChatTemplate t = ChatTemplate.of("t", "{% if messages[0].content.startswith('<') %}x"
                 + "{% endif %}", null, null);
