@@ -39,6 +39,8 @@ final class Jinja2Source {
     private static final Pattern TEST = Pattern.compile(
             "\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern EXTENDED_SLICE = Pattern.compile("\\[[^\\]\\[]*:[^\\]\\[]*:");
+    private static final Pattern LOOP_ATTRIBUTE = Pattern.compile(
+            "\\bloop\\.(previtem|nextitem|cycle|changed|depth|depth0)\\b");
     private static final Pattern LOOP_FILTER = Pattern.compile(
             "^[-+]?\\s*for\\s.*\\sin\\s.*\\sif\\s");
     private static final Pattern SPLIT_CALL = Pattern.compile("\\.split\\s*\\(");
@@ -228,6 +230,11 @@ final class Jinja2Source {
         }
         if (EXTENDED_SLICE.matcher(code).find()) {
             problems.add("an extended slice [a:b:c] (e.g. [::-1]) in '" + body.strip() + "'");
+        }
+        Matcher loopAttr = LOOP_ATTRIBUTE.matcher(code);
+        if (loopAttr.find()) {
+            problems.add("'loop." + loopAttr.group(1) + "' (Jinjava has no such loop attribute"
+                    + " and renders it empty; index the sequence with loop.index0 instead)");
         }
         if (LOOP_FILTER.matcher(code).find()) {
             problems.add("a loop filter 'for x in y if condition' in '" + body.strip() + "'"

@@ -169,6 +169,14 @@ class ChatTemplateLoadingTest {
     }
 
     @Test
+    void loopAttributesJinjavaLacksAreRejected() {
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> ChatTemplate.of("t", "{% for m in messages %}{{ loop.previtem.role }}"
+                        + "{% endfor %}", null, null));
+        assertTrue(e.getMessage().contains("loop.previtem"), e.getMessage());
+    }
+
+    @Test
     void pythonStringMethodFailsWithItsName() {
         ChatTemplate t = ChatTemplate.of("t", "{% if messages[0].content.startswith('<') %}x"
                 + "{% endif %}", null, null);
