@@ -5,6 +5,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.memorag.engine.encode.Encoder;
 
 /**
@@ -12,7 +16,9 @@ import org.memorag.engine.encode.Encoder;
  * truncation lengths, queries with the optional instruction prefix, texts in batches.
  *
  * <p>Batches are formed from texts of similar length (sorted by length, longest first), so an
- * encoder that pads to the longest text of a call wastes little work on padding; results come
+ * encoder that pads to the longest text of a call wastes little work on padding, and are
+ * bounded by count and by padded tokens ({@link EmbedderConfig}); with {@code parallelism > 1}
+ * several batches are encoded at once (the encoder contract makes it thread-safe). Results come
  * back in input order. Every vector is checked: {@code dimension()} floats, unit length (the
  * encoder contract, so inner product is cosine; invariant T18). Thread-safe when the encoder is.
  */
@@ -63,30 +69,72 @@ public final class Embedder {
             }
             order[i] = i;
         }
-        Arrays.sort(order,
-                Comparator.comparingInt((Integer i) -> texts.get(i).length()).reversed()
-                        .thenComparingInt(i -> i));
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> texts.get(i).length())
+                .reversed().thenComparingInt(i -> i));
+        List<int[]> batches = new ArrayList<>(); // {from, to} into order
+        for (int from = 0; from < n; ) {
+            int longest = EmbedderConfig.estimatedTokens(prefix + texts.get(order[from]), maxTokens);
+            int perBatch = Math.max(1, Math.min(config.batchSize(), config.batchTokens() / longest));
+            int to = Math.min(n, from + perBatch);
+            batches.add(new int[] {from, to});
+            from = to;
+        }
         float[][] out = new float[n][];
-        int dimension = encoder.dimension();
-        for (int from = 0; from < n; from += config.batchSize()) {
-            int to = Math.min(n, from + config.batchSize());
-            List<String> batch = new ArrayList<>(to - from);
-            for (int j = from; j < to; j++) {
-                batch.add(prefix + texts.get(order[j]));
+        int threads = Math.min(config.parallelism(), batches.size());
+        if (threads <= 1) {
+            for (int[] b : batches) {
+                encodeBatch(texts, order, b[0], b[1], maxTokens, prefix, kind, out);
             }
-            float[][] vectors = encoder.encode(batch, maxTokens);
-            if (vectors == null || vectors.length != batch.size()) {
-                throw new IllegalStateException("encoder " + encoder.fingerprint() + " returned "
-                        + (vectors == null ? "null" : vectors.length + " vectors") + " for "
-                        + batch.size() + " texts");
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "embedder-" + kind);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int[] b : batches) {
+                pending.add(pool.submit(
+                        () -> encodeBatch(texts, order, b[0], b[1], maxTokens, prefix, kind, out)));
             }
-            for (int j = from; j < to; j++) {
-                float[] v = vectors[j - from];
-                check(v, dimension, kind, order[j]);
-                out[order[j]] = v;
+            for (Future<?> f : pending) {
+                f.get();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding " + n + " " + kind
+                    + " texts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("embedding " + kind + " texts failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return out;
+    }
+
+    /** Encodes texts {@code order[from..to)} in one call and stores them at their positions. */
+    private void encodeBatch(List<String> texts, Integer[] order, int from, int to,
+            int maxTokens, String prefix, String kind, float[][] out) {
+        List<String> batch = new ArrayList<>(to - from);
+        for (int j = from; j < to; j++) {
+            batch.add(prefix + texts.get(order[j]));
+        }
+        float[][] vectors = encoder.encode(batch, maxTokens);
+        if (vectors == null || vectors.length != batch.size()) {
+            throw new IllegalStateException("encoder " + encoder.fingerprint() + " returned "
+                    + (vectors == null ? "null" : vectors.length + " vectors") + " for "
+                    + batch.size() + " texts");
+        }
+        int dimension = encoder.dimension();
+        for (int j = from; j < to; j++) {
+            float[] v = vectors[j - from];
+            check(v, dimension, kind, order[j]);
+            out[order[j]] = v; // distinct slots per batch: no two threads write the same one
+        }
     }
 
     private void check(float[] v, int dimension, String kind, int index) {

@@ -32,6 +32,46 @@ class EmbedderTest {
     }
 
     @Test
+    void longTextsGetSmallerBatchesUnderTheTokenBudget() {
+        HashingTestEncoder enc = new HashingTestEncoder(16);
+        Embedder embedder = new Embedder(enc, EmbedderConfig.DEFAULT.withBatchTokens(1024));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            texts.add("long chunk " + i + " " + "word ".repeat(500)); // ~ 2,500 chars -> 512
+        }
+        for (int i = 0; i < 40; i++) {
+            texts.add("short query " + i);
+        }
+        embedder.embedDocuments(texts);
+        assertEquals(List.of(2, 2, 2, 32, 8), enc.calls.stream().map(List::size).toList());
+    }
+
+    @Test
+    void parallelBatchesGiveTheSameVectorsInOrder() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            texts.add("text " + i + " about " + (i % 7) + " things");
+        }
+        float[][] serial = new Embedder(new HashingTestEncoder(16),
+                EmbedderConfig.DEFAULT.withBatchSize(4)).embedDocuments(texts);
+        HashingTestEncoder enc = new HashingTestEncoder(16);
+        float[][] parallel = new Embedder(enc,
+                EmbedderConfig.DEFAULT.withBatchSize(4).withParallelism(3)).embedDocuments(texts);
+        assertEquals(13, enc.calls.size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(serial[i], parallel[i], "vector " + i);
+        }
+    }
+
+    @Test
+    void encoderFailureInAParallelBatchSurfaces() {
+        Embedder embedder = new Embedder(new HashingTestEncoder(8).lengthError(2),
+                EmbedderConfig.DEFAULT.withBatchSize(1).withParallelism(2));
+        assertThrows(IllegalStateException.class,
+                () -> embedder.embedDocuments(List.of("a", "b", "c")));
+    }
+
+    @Test
     void documentsAndQueriesUseTheirOwnMaxLengthsAndOnlyQueriesGetTheInstruction() {
         HashingTestEncoder enc = new HashingTestEncoder(16);
         EmbedderConfig cfg = EmbedderConfig.DEFAULT
@@ -79,10 +119,18 @@ class EmbedderTest {
         withNull.add(null);
         assertThrows(IllegalArgumentException.class, () -> embedder.embedDocuments(withNull));
         assertThrows(IllegalArgumentException.class, () -> embedder.embedQueries(null));
-        assertThrows(IllegalArgumentException.class, () -> new EmbedderConfig(0, 512, 128, ""));
-        assertThrows(IllegalArgumentException.class, () -> new EmbedderConfig(8, 0, 128, ""));
-        assertThrows(IllegalArgumentException.class, () -> new EmbedderConfig(8, 512, -1, ""));
-        assertThrows(IllegalArgumentException.class, () -> new EmbedderConfig(8, 512, 128, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(0, 1024, 512, 128, "", 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(8, 0, 512, 128, "", 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(8, 1024, 0, 128, "", 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(8, 1024, 512, -1, "", 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(8, 1024, 512, 128, null, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EmbedderConfig(8, 1024, 512, 128, "", 0));
         assertThrows(NullPointerException.class, () -> new Embedder(null, EmbedderConfig.DEFAULT));
     }
 }
