@@ -11,10 +11,11 @@ import java.io.Serializable;
  *
  * <p>Batches hold texts of similar length (longest first), at most {@code batchSize} texts and
  * at most {@code batchTokens} padded encoder tokens (estimated as one token per four chars,
- * capped at the max length). On a CPU, batches of long chunks are slower than one chunk per
- * call (the attention scores of a batch leave the caches: measured in RetrievalBench), while
- * short queries gain from batching; hence a token budget rather than a fixed count. Upstream
- * batches 500 documents per call on a GPU: raise both limits there.
+ * capped at the max length). On a CPU, batches of long chunks cost more per chunk than one
+ * chunk per call (measured in RetrievalBench with BGE-small on ONNX Runtime: 0.5-0.7x), while
+ * short queries batch without loss; so the default budget of 512 tokens sends a full-length
+ * chunk alone and up to 32 queries together. Upstream batches 500 documents per call on a GPU:
+ * raise both limits there.
  *
  * @param batchSize         most texts per {@code Encoder.encode} call
  * @param batchTokens       most estimated padded tokens per call (texts x longest)
@@ -28,7 +29,7 @@ public record EmbedderConfig(int batchSize, int batchTokens, int documentMaxToke
         int queryMaxTokens, String queryInstruction, int parallelism) implements Serializable {
     public static final String BGE_EN_QUERY_INSTRUCTION =
             "Represent this sentence for searching relevant passages: ";
-    public static final EmbedderConfig DEFAULT = new EmbedderConfig(32, 1024, 512, 128, "", 1);
+    public static final EmbedderConfig DEFAULT = new EmbedderConfig(32, 512, 512, 128, "", 1);
 
     public EmbedderConfig {
         if (batchSize <= 0 || batchTokens <= 0) {
