@@ -89,7 +89,8 @@ public final class RetrievalBench {
             queryBest = race(encoder, embedder, parallelEmbedder, queries, 128, true, rounds);
         }
 
-        System.out.printf(Locale.ROOT, "RetrievalBench  machine: %d cores, %s, Java %s  commit: %s%n",
+        System.out.printf(Locale.ROOT, "RetrievalBench  machine: %d cores, %s, Java %s"
+                        + "  commit: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 System.getProperty("java.version"), commit());
         System.out.printf(Locale.ROOT, "document: %s (%,d chars, %,d cl100k tokens in chunks)%n",
@@ -129,7 +130,7 @@ public final class RetrievalBench {
         for (int r = 0; r < rounds; r++) {
             long c0 = cpu.getCurrentThreadCpuTime();
             best[0] = Math.max(best[0], timed(embedder, texts, queries));
-            best[3] = Math.max(best[3], texts.size() / ((cpu.getCurrentThreadCpuTime() - c0) / 1e9));
+            best[3] = Math.max(best[3], perSecond(texts.size(), cpu.getCurrentThreadCpuTime() - c0));
             best[1] = Math.max(best[1], timed(parallel, texts, queries));
             c0 = cpu.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
@@ -137,9 +138,13 @@ public final class RetrievalBench {
                 encoder.encode(List.of(t), maxTokens);
             }
             best[2] = Math.max(best[2], texts.size() / ((System.nanoTime() - t0) / 1e9));
-            best[4] = Math.max(best[4], texts.size() / ((cpu.getCurrentThreadCpuTime() - c0) / 1e9));
+            best[4] = Math.max(best[4], perSecond(texts.size(), cpu.getCurrentThreadCpuTime() - c0));
         }
         return best;
+    }
+
+    private static double perSecond(int count, long nanos) {
+        return count / (nanos / 1e9);
     }
 
     private static double timed(Embedder embedder, List<String> texts, boolean queries) {

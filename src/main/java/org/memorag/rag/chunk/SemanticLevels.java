@@ -39,7 +39,7 @@ final class SemanticLevels {
     private final int length;
     /** Ascending levels that occur in this text; always starts GRAPHEME, WORD, SENTENCE. */
     private final int[] levels;
-    /** For newline level {@code levels[3 + k]}: starts and ends of the runs at least that strong. */
+    /** For newline level {@code levels[3 + k]}: starts and ends of runs at least that strong. */
     private final int[][] runBoundaries;
     private final BreakIterator sentences;
     private final BreakIterator words;
@@ -146,7 +146,7 @@ final class SemanticLevels {
         return b == BreakIterator.DONE ? Integer.MAX_VALUE : b;
     }
 
-    /** End of the first sentence ended by a CJK stop at or after {@code pos}, before {@code limit}. */
+    /** End of the first sentence closed by a CJK stop at or after {@code pos}, before limit. */
     private int cjkSentenceEnd(int pos, int limit) {
         for (int i = pos; i < limit && i < length; i++) {
             if (isCjkStop(text.charAt(i))) {

@@ -73,8 +73,10 @@ public final class Embedder {
                 .reversed().thenComparingInt(i -> i));
         List<int[]> batches = new ArrayList<>(); // {from, to} into order
         for (int from = 0; from < n; ) {
-            int longest = EmbedderConfig.estimatedTokens(prefix + texts.get(order[from]), maxTokens);
-            int perBatch = Math.max(1, Math.min(config.batchSize(), config.batchTokens() / longest));
+            String first = prefix + texts.get(order[from]); // the longest of its batch
+            int longest = EmbedderConfig.estimatedTokens(first, maxTokens);
+            int perBatch = Math.max(1,
+                    Math.min(config.batchSize(), config.batchTokens() / longest));
             int to = Math.min(n, from + perBatch);
             batches.add(new int[] {from, to});
             from = to;

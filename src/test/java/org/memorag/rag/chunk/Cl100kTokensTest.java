@@ -20,7 +20,8 @@ class Cl100kTokensTest {
         try (InputStream in = com.knuddels.jtokkit.Encodings.class
                 .getResourceAsStream("/com/knuddels/jtokkit/cl100k_base.tiktoken")) {
             assertNotNull(in, "jtokkit's cl100k vocabulary resource moved");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 String token = line.substring(0, line.indexOf(' '));
                 longest = Math.max(longest, Base64.getDecoder().decode(token).length);
