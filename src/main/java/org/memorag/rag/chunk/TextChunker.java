@@ -2,7 +2,9 @@ package org.memorag.rag.chunk;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,6 +64,9 @@ public final class TextChunker {
         private int[] ends = new int[64];
         private int endCount;
         private int sectionLevel;
+        private int chosenUnits;
+        /** Units -> trimmed token count measured by {@link #fits} for the chunk being built. */
+        private final Map<Integer, Integer> measured = new HashMap<>();
 
         Run(String text) {
             this.text = text;
@@ -81,8 +86,10 @@ public final class TextChunker {
                 }
                 if (e > cursor) {
                     String chunkText = text.substring(cursor, e);
-                    out.add(new Chunk(out.size(), chunkText, cursor, e,
-                            Cl100kTokens.count(chunkText)));
+                    Integer known = measured.get(chosenUnits);
+                    int tokens = known != null && known <= capacityTokens ? known
+                            : Cl100kTokens.count(chunkText);
+                    out.add(new Chunk(out.size(), chunkText, cursor, e, tokens));
                 }
                 cursor = skipWhitespace(end);
             }
@@ -109,6 +116,7 @@ public final class TextChunker {
         private int fill(int cursor, int level) {
             sectionLevel = level;
             endCount = 0;
+            measured.clear();
             // 1. estimate: sum the units' own counts until the budget is passed
             int estimate = 0;
             long sum = 0;
@@ -150,12 +158,15 @@ public final class TextChunker {
                     hi = mid;
                 }
             }
+            chosenUnits = lo;
             return sectionEnd(cursor, lo - 1);
         }
 
         /** True when the trimmed text of the first {@code units} sections fits the budget. */
         private boolean fits(int cursor, int units) {
-            return tokensUpTo(cursor, sectionEnd(cursor, units - 1), true) <= capacityTokens;
+            int tokens = tokensUpTo(cursor, sectionEnd(cursor, units - 1), true);
+            measured.put(units, tokens);
+            return tokens <= capacityTokens;
         }
 
         /** End of section {@code i} (0-based) of the current level from {@code cursor}. */
