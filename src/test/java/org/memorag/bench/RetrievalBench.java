@@ -157,12 +157,16 @@ public final class RetrievalBench {
         return texts.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Question-like queries: the document's first lines/sentences of 4 to 30 words. */
+    /**
+     * Question-like queries: the document's first sentences of 4 to 30 words (or, for text
+     * written without spaces, of 8 to 60 characters).
+     */
     private static List<String> queries(String text, int n) {
         List<String> out = new ArrayList<>();
-        for (String s : text.split("[\n.?!。？！]+")) {
+        for (String s : text.split("[\n.?!。．？！]+")) {
             int words = s.trim().split("\\s+").length;
-            if (words >= 4 && words <= 30) {
+            int chars = s.trim().length();
+            if ((words >= 4 && words <= 30) || (words < 4 && chars >= 8 && chars <= 60)) {
                 out.add(s.trim());
                 if (out.size() == n) {
                     break;

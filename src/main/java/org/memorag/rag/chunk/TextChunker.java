@@ -137,6 +137,15 @@ public final class TextChunker {
             int k = Math.max(1, estimate);
             if (k > 1 && !fits(cursor, k)) {
                 hi = k;
+                // the estimate is usually off by a unit or two (BPE merges across units):
+                // probe just below before bisecting the whole range
+                for (int probe = k - 1; probe > 1 && probe >= k - 2; probe--) {
+                    if (fits(cursor, probe)) {
+                        lo = probe;
+                        break;
+                    }
+                    hi = probe;
+                }
             } else {
                 lo = k;
                 int step = 1;
