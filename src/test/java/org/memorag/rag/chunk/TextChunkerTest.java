@@ -64,6 +64,17 @@ class TextChunkerTest {
     }
 
     @Test
+    void englishChunksEndAtSentenceEndsWhenParagraphsAreTooLong() {
+        // the Abe article has no line breaks at all: only sentences and words are left
+        String text = FixtureDocs.read(FixtureDocs.LOOGLE_ABE);
+        List<Chunk> chunks = new TextChunker(128).chunk(text);
+        long atSentence = chunks.stream()
+                .filter(c -> c.text().matches("(?s).*[.?!][\"')\\]]*")).count();
+        assertTrue(atSentence >= chunks.size() * 0.9, atSentence + " of " + chunks.size()
+                + " chunks end at a sentence end");
+    }
+
+    @Test
     void meetingTranscriptChunksEndAtUtterances() {
         String text = FixtureDocs.read(FixtureDocs.QMSUM);
         List<Chunk> chunks = new TextChunker(512).chunk(text);
