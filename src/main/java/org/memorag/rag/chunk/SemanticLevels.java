@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Only newline runs are found up front (one linear scan). Sentence, word and grapheme
  * boundaries are found on demand around the position asked about, because the chunker needs
- * them only inside a unit that did not fit its budget.
+ * them only inside a unit that did not fit its budget. Not thread-safe (one per chunking pass).
  *
  * <p>Deliberate details: a run of line breaks may contain spaces or tabs between the breaks
  * ({@code "\n  \n"} is a paragraph break, as a reader sees it); CRLF counts as one break. Java
@@ -44,6 +44,12 @@ final class SemanticLevels {
     private final BreakIterator sentences;
     private final BreakIterator words;
     private final Matcher graphemes;
+    /**
+     * The last sentence end computed and the position it was asked from: words of one sentence
+     * ask for the same end, and finding it costs a scan of the sentence (linear, not quadratic).
+     */
+    private int sentenceFrom = -1;
+    private int sentenceEnd = -1;
 
     SemanticLevels(String text) {
         this.text = text;
@@ -98,8 +104,15 @@ final class SemanticLevels {
         if (level == GRAPHEME) {
             return graphemeEnd(pos);
         }
-        int sentence = Math.min(stronger, snap(following(sentences, pos), pos));
-        sentence = Math.min(sentence, cjkSentenceEnd(pos, sentence));
+        int sentence;
+        if (pos >= sentenceFrom && pos < sentenceEnd) {
+            sentence = sentenceEnd; // no sentence boundary in (sentenceFrom, sentenceEnd)
+        } else {
+            sentence = Math.min(stronger, snap(following(sentences, pos), pos));
+            sentence = Math.min(sentence, cjkSentenceEnd(pos, sentence));
+            sentenceFrom = pos;
+            sentenceEnd = sentence;
+        }
         if (level == SENTENCE) {
             return sentence;
         }
