@@ -1,0 +1,177 @@
+package org.memorag.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import org.memorag.engine.ops.RmsNorm;
+import org.memorag.engine.ops.Rope;
+import org.memorag.engine.ops.SwiGlu;
+import org.memorag.engine.tensor.Device;
+
+/**
+ * Qwen2 (transformers modeling_qwen2.py): pre-norm layers with q/k/v biases and no o_proj bias,
+ * grouped-query attention, SwiGLU MLP, lm_head tied to embed_tokens when tie_word_embeddings.
+ * Sliding-window layers (use_sliding_window, layers >= max_window_layers) come from
+ * {@link DecoderConfig#window}; the {@link AttentionStep} applies them.
+ */
+public final class Qwen2 implements Decoder {
+    /** Weights of decoder layer i; field names follow "model.layers.{i}.*". */
+    public record Layer(NDArray inputLayernorm,          // [hidden]
+                        // [hidden, heads*D] (transposed), [heads*D]
+                        NDArray qProj, NDArray qBias,
+                        NDArray kProj, NDArray kBias,    // [hidden, kvHeads*D], [kvHeads*D]
+                        NDArray vProj, NDArray vBias,    // [hidden, kvHeads*D], [kvHeads*D]
+                        NDArray oProj,                   // [heads*D, hidden], no bias
+                        NDArray postAttentionLayernorm,  // [hidden]
+                        NDArray gateProj, NDArray upProj, // [hidden, intermediate]
+                        NDArray downProj) {}             // [intermediate, hidden]
+
+    private final DecoderConfig config;
+    private final NDManager manager;
+    private final Device device;
+    private final Rope rope;
+    private final NDArray embedTokens;   // model.embed_tokens.weight [vocab, hidden]
+    private final List<Layer> layers;
+    private final NDArray norm;          // model.norm.weight [hidden]
+    private final NDArray lmHead;        // lm_head.weight transposed [hidden, vocab] (or tied)
+
+    private Qwen2(DecoderConfig config, NDManager manager, Device device, NDArray embedTokens,
+            List<Layer> layers, NDArray norm, NDArray lmHead) {
+        this.config = config;
+        this.manager = manager;
+        this.device = device;
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        this.embedTokens = embedTokens;
+        this.layers = layers;
+        this.norm = norm;
+        this.lmHead = lmHead;
+    }
+
+    /**
+     * Loads this architecture's weights from {@code ckpt} onto {@code device}; fails on a missing
+     * or mis-shaped tensor. Tensors it does not use are the caller's to check
+     * ({@link Checkpoint#checkAllUsed}), so engine.beacon can load its extra weights first.
+     */
+    public static Qwen2 load(Checkpoint ckpt, DecoderConfig c, Device device) {
+        NDManager m = NDManager.newBaseManager(device.djl(), "PyTorch");
+        try {
+            LayerWeights w = new LayerWeights(ckpt, m, device.dataType());
+            long hidden = c.hiddenSize();
+            long q = (long) c.numAttentionHeads() * c.headDim();
+            long kv = (long) c.numKeyValueHeads() * c.headDim();
+            String hiddenWhy = "hidden_size=" + hidden;
+            String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim="
+                    + c.headDim();
+            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim="
+                    + c.headDim();
+            String interWhy = "intermediate_size=" + c.intermediateSize();
+            NDArray embed = w.matrix("model.embed_tokens.weight", c.vocabSize(),
+                    "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < c.numHiddenLayers(); i++) {
+                String p = "model.layers." + i + ".";
+                layers.add(new Layer(
+                        w.vector(p + "input_layernorm.weight", hidden, hiddenWhy),
+                        w.linearT(p + "self_attn.q_proj.weight", q, qWhy, hidden, hiddenWhy),
+                        w.vector(p + "self_attn.q_proj.bias", q, qWhy),
+                        w.linearT(p + "self_attn.k_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                        w.vector(p + "self_attn.k_proj.bias", kv, kvWhy),
+                        w.linearT(p + "self_attn.v_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                        w.vector(p + "self_attn.v_proj.bias", kv, kvWhy),
+                        w.linearT(p + "self_attn.o_proj.weight", hidden, hiddenWhy, q, qWhy),
+                        w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
+                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy,
+                                c.intermediateSize(), interWhy)));
+            }
+            NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
+            NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
+                    : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(),
+                            hidden, hiddenWhy);
+            // transformers ignores a saved lm_head when tied, and inv_freq is a recomputed buffer
+            m.cap();
+            return new Qwen2(c, m, device, embed, layers, norm, lmHead);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** Read-only access to layer {@code i}'s weights (for engine.beacon, which adds its own). */
+    public Layer weights(int i) {
+        return layers.get(i);
+    }
+
+    @Override
+    public NDArray layer(int i, NDArray x, AttentionStep attention) {
+        Layer w = layers.get(i);
+        NDArray h = RmsNorm.apply(x, w.inputLayernorm(), config.rmsNormEps());
+        x = x.add(selfAttention(i, w, h, attention));
+        h = RmsNorm.apply(x, w.postAttentionLayernorm(), config.rmsNormEps());
+        return x.add(SwiGlu.apply(h, w.gateProj(), w.upProj(), w.downProj()));
+    }
+
+    private NDArray selfAttention(int i, Layer w, NDArray h, AttentionStep attention) {
+        long n = h.getShape().get(0);
+        int d = config.headDim();
+        NDArray q = h.matMul(w.qProj()).add(w.qBias()).reshape(n, config.numAttentionHeads(), d);
+        NDArray k = h.matMul(w.kProj()).add(w.kBias()).reshape(n, config.numKeyValueHeads(), d);
+        NDArray v = h.matMul(w.vProj()).add(w.vBias()).reshape(n, config.numKeyValueHeads(), d);
+        return attention.attend(i, q, k, v).matMul(w.oProj());
+    }
+
+    @Override
+    public NDArray embed(NDManager scope, int[] ids) {
+        return embedRows(scope, embedTokens, ids, config.vocabSize());
+    }
+
+    static NDArray embedRows(NDManager scope, NDArray table, int[] ids, int vocab) {
+        long[] idx = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            idx[i] = ids[i];
+        }
+        NDArray index = scope.create(idx).toDevice(table.getDevice(), false);
+        return table.get(scope, new NDIndex("{}", index));
+    }
+
+    @Override
+    public NDArray logits(NDArray hidden) {
+        NDArray out = RmsNorm.apply(hidden, norm, config.rmsNormEps()).matMul(lmHead);
+        return out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+    }
+
+    @Override
+    public DecoderConfig config() {
+        return config;
+    }
+
+    @Override
+    public Rope rope() {
+        return rope;
+    }
+
+    @Override
+    public DataType dtype() {
+        return device.dataType();
+    }
+
+    @Override
+    public ai.djl.Device device() {
+        return device.djl();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

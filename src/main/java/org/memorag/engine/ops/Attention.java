@@ -1,0 +1,163 @@
+package org.memorag.engine.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scaled dot-product attention with grouped-query heads over a list of key/value segments. Queries
+ * are processed {@link #QUERY_CHUNK} rows at a time and keys in blocks sized so one score block
+ * stays under {@link #SCORE_BUDGET} floats, with an online (running max / running sum) softmax in
+ * float32 across blocks: a 128K-token prompt never materialises a 128K x 128K score matrix. Blocks
+ * the mask hides entirely are skipped; fully visible blocks need no mask.
+ */
+public final class Attention {
+    /** Query rows per chunk. */
+    public static final int QUERY_CHUNK = 128;
+    /** Upper bound on floats of one score block [heads, queryRows, keys]. */
+    public static final long SCORE_BUDGET = 1L << 24;
+
+    private Attention() {}
+
+    private record Block(KvSegment seg, int from, int to, int k0, int k1, Mask.Visibility vis) {}
+
+    /**
+     * {@code q [n, heads, headDim]} (already rotated), segments of {@code [kvHeads, t, headDim]};
+     * query head h uses kv head {@code h / (heads / kvHeads)} (HF repeat_kv). Returns
+     * {@code [n, heads * headDim]} in q's dtype, owned by q's manager.
+     */
+    public static NDArray attend(NDArray q, List<KvSegment> segments, Mask mask) {
+        return attend(q, segments, mask, QUERY_CHUNK, 0);
+    }
+
+    /**
+     * As {@link #attend(NDArray, List, Mask)} with explicit tiling: {@code queryChunk} query rows
+     * per chunk, {@code keyBlock} keys per block (0 = sized from {@link #SCORE_BUDGET}).
+     */
+    public static NDArray attend(NDArray q, List<KvSegment> segments, Mask mask, int queryChunk,
+            int keyBlock) {
+        if (queryChunk <= 0 || keyBlock < 0) {
+            throw new IllegalArgumentException("attention tiling: queryChunk " + queryChunk
+                    + " must be > 0, keyBlock " + keyBlock + " >= 0");
+        }
+        NDManager out = q.getManager();
+        int n = (int) q.getShape().get(0);
+        int heads = (int) q.getShape().get(1);
+        int d = (int) q.getShape().get(2);
+        if (segments.isEmpty()) {
+            throw new IllegalArgumentException("attention needs at least one key/value segment");
+        }
+        int kvHeads = (int) segments.get(0).keys().getShape().get(0);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("attention: " + heads + " query heads for " + kvHeads
+                    + " kv heads");
+        }
+        int groups = heads / kvHeads;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        List<NDArray> chunks = new ArrayList<>();
+        for (int c0 = 0; c0 < n; c0 += queryChunk) {
+            int c1 = Math.min(n, c0 + queryChunk);
+            try (NDManager scope = out.newSubManager()) {
+                NDArray qc = q.get(scope, new NDIndex("{}:{}", c0, c1));
+                NDArray r = attendChunk(scope, qc, segments, mask, c0, c1, kvHeads, groups, d,
+                        scale, keyBlock);
+                r.attach(out);
+                chunks.add(r);
+            }
+        }
+        return chunks.size() == 1 ? chunks.get(0) : ai.djl.ndarray.NDArrays.concat(
+                new ai.djl.ndarray.NDList(chunks), 0);
+    }
+
+    private static NDArray attendChunk(NDManager scope, NDArray qc, List<KvSegment> segments,
+            Mask mask, int c0, int c1, int kvHeads, int groups, int d, float scale,
+            int fixedBlock) {
+        int c = c1 - c0;
+        DataType dtype = qc.getDataType();
+        // [c, H, D] -> [H, c, D] -> [Hkv, g*c, D]: the g query heads of one kv head side by side
+        NDArray qh = qc.transpose(1, 0, 2).reshape(kvHeads, (long) groups * c, d).mul(scale);
+        long heads = (long) kvHeads * groups;
+        int keyBlock = fixedBlock > 0
+                ? fixedBlock : (int) Math.max(256, SCORE_BUDGET / (heads * c));
+        List<Block> blocks = new ArrayList<>();
+        int[] range = mask.keyRange(c0, c1);
+        int base = 0;
+        for (KvSegment seg : segments) {
+            int len = seg.length();
+            // only keys this chunk can see: a causal chunk ends at its last row's own key
+            int start = Math.max(0, range[0] - base);
+            int end = (int) Math.min(len, (long) range[1] - base);
+            for (int from = start; from < end; from += keyBlock) {
+                int to = Math.min(end, from + keyBlock);
+                Mask.Visibility vis = mask.classify(c0, c1, base + from, base + to);
+                if (vis != Mask.Visibility.NONE) {
+                    blocks.add(new Block(seg, from, to, base + from, base + to, vis));
+                }
+            }
+            base += len;
+        }
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException("attention: query rows " + c0 + ".." + (c1 - 1)
+                    + " see no key at all (mask hides all " + base + " keys)");
+        }
+        NDArray acc;
+        if (blocks.size() == 1) {
+            Block b = blocks.get(0);
+            NDArray s = scores(scope, qh, b, mask, c0, c1, groups, c);
+            NDArray p = s.softmax(-1);
+            NDArray v = slice(scope, b.seg().values(), b);
+            acc = p.toType(dtype, false).matMul(v).toType(DataType.FLOAT32, false);
+        } else {
+            NDArray m = null;
+            NDArray l = null;
+            acc = null;
+            for (Block b : blocks) {
+                NDArray s = scores(scope, qh, b, mask, c0, c1, groups, c);
+                NDArray bm = s.max(new int[] {-1}, true);
+                NDArray mNew = m == null ? bm : m.maximum(bm);
+                NDArray p = s.sub(mNew).exp();
+                NDArray pv = p.toType(dtype, false).matMul(slice(scope, b.seg().values(), b))
+                        .toType(DataType.FLOAT32, false);
+                NDArray ps = p.sum(new int[] {-1}, true);
+                if (m == null) {
+                    l = ps;
+                    acc = pv;
+                } else {
+                    NDArray corr = m.sub(mNew).exp();
+                    l = l.mul(corr).add(ps);
+                    acc = acc.mul(corr).add(pv);
+                }
+                m = mNew;
+            }
+            acc = acc.div(l);
+        }
+        // [Hkv, g*c, D] -> [H, c, D] -> [c, H, D] -> [c, H*D]
+        return acc.toType(dtype, false).reshape(heads, c, d).transpose(1, 0, 2)
+                .reshape(c, heads * d);
+    }
+
+    /** Float32 scores {@code [Hkv, g*c, block]} with the block's mask added when partial. */
+    private static NDArray scores(NDManager scope, NDArray qh, Block b, Mask mask, int c0, int c1,
+            int groups, int c) {
+        NDArray k = slice(scope, b.seg().keys(), b);
+        NDArray s = qh.matMul(k.transpose(0, 2, 1)).toType(DataType.FLOAT32, false);
+        if (b.vis() == Mask.Visibility.PARTIAL) {
+            NDArray mk = mask.block(scope, c0, c1, b.k0(), b.k1());
+            if (!mk.getDevice().equals(s.getDevice())) {
+                mk = mk.toDevice(s.getDevice(), false);
+            }
+            long kvHeads = s.getShape().get(0);
+            int t = b.to() - b.from();
+            s = s.reshape(kvHeads, groups, c, t).add(mk).reshape(kvHeads, (long) groups * c, t);
+        }
+        return s;
+    }
+
+    private static NDArray slice(NDManager scope, NDArray kv, Block b) {
+        // always a view owned by this call's scope: never attach anything to the cache's manager
+        return kv.get(scope, new NDIndex(":, {}:{}", b.from(), b.to()));
+    }
+}
