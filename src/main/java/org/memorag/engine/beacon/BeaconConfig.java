@@ -34,6 +34,9 @@ public record BeaconConfig(int window, int stride, BeaconAttn attn, List<Integer
         RatioMix ratioMix, Set<BeaconProjection> param, String embedInit, int sinkSize,
         boolean attendPrev, BeaconPos pos, int parallelWindow) {
 
+    /** The ratio MemoRAG runs the memory checkpoints with: {@code MemoRAG(beacon_ratio=4)}. */
+    public static final int MEMORAG_DEFAULT_RATIO = 4;
+
     /** Every beacon key of §2.3; anything else starting with "beacon_" is rejected. */
     public static final List<String> KEYS = List.of("beacon_window", "beacon_stride",
             "beacon_attn", "beacon_ratio", "beacon_ratio_mix", "beacon_param",
