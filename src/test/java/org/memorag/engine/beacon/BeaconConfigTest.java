@@ -55,7 +55,8 @@ class BeaconConfigTest {
 
     @Test
     void aSingleRatioMayBeAPlainNumber() {
-        assertEquals(List.of(8), BeaconConfig.fromJson(json("{\"beacon_ratio\": 8}"), SRC).ratios());
+        assertEquals(List.of(8),
+                BeaconConfig.fromJson(json("{\"beacon_ratio\": 8}"), SRC).ratios());
     }
 
     @Test
@@ -103,7 +104,8 @@ class BeaconConfigTest {
         assertEquals("beacon_stride", fails("{\"beacon_window\": 8, \"beacon_stride\": 16}").key());
         assertEquals("beacon_stride", fails("{\"beacon_window\": 16, \"beacon_stride\": 8}").key());
         BeaconConfig append = BeaconConfig.fromJson(json("{\"beacon_window\": 16,"
-                + " \"beacon_stride\": 8, \"beacon_pos\": \"append\", \"beacon_ratio\": [4]}"), SRC);
+                + " \"beacon_stride\": 8, \"beacon_pos\": \"append\", \"beacon_ratio\": [4]}"),
+                SRC);
         assertEquals("beacon_stride", assertThrows(BeaconConfigException.class,
                 () -> append.requireSupported(SRC)).key());
         assertEquals("beacon_window", fails("{\"beacon_window\": 0}").key());

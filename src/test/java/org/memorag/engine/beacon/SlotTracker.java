@@ -30,7 +30,8 @@ final class SlotTracker {
         plans.add(p);
         if (p.memorySlots() != memory.size() || p.openSlots() != open.size()) {
             throw new AssertionError("plan " + p + " expects prefix " + p.memorySlots() + "+"
-                    + p.openSlots() + " but the tracker holds " + memory.size() + "+" + open.size());
+                    + p.openSlots() + " but the tracker holds " + memory.size() + "+"
+                    + open.size());
         }
         int t = p.rawStart();
         int windowIndex = p.rawStart() / window;

@@ -41,7 +41,8 @@ public final class ReferenceBeacon {
         hidden = cfg.get("hidden_size").getAsInt();
         layers = cfg.get("num_hidden_layers").getAsInt();
         heads = cfg.get("num_attention_heads").getAsInt();
-        kvHeads = cfg.has("num_key_value_heads") ? cfg.get("num_key_value_heads").getAsInt() : heads;
+        kvHeads = cfg.has("num_key_value_heads") ? cfg.get("num_key_value_heads").getAsInt()
+                : heads;
         headDim = cfg.has("head_dim") ? cfg.get("head_dim").getAsInt() : hidden / heads;
         inter = cfg.get("intermediate_size").getAsInt();
         vocab = cfg.get("vocab_size").getAsInt();
