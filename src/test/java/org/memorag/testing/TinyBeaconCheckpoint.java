@@ -39,6 +39,7 @@ public final class TinyBeaconCheckpoint {
     private String dtype = "F32";
     private final Map<String, Object> extraConfig = new LinkedHashMap<>();
     private final java.util.Set<String> omit = new java.util.HashSet<>();
+    private boolean tokenizer;
 
     public static TinyBeaconCheckpoint qwen2() {
         return new TinyBeaconCheckpoint();
@@ -67,6 +68,11 @@ public final class TinyBeaconCheckpoint {
     public TinyBeaconCheckpoint config(String key, Object value) {
         extraConfig.put(key, value); return this;
     }
+    /**
+     * Also writes the engine's tiny tokenizer (tokenizer.json, tokenizer_config.json; vocab 99)
+     * and a generation_config.json with its EOS ids, so the folder loads as a language model.
+     */
+    public TinyBeaconCheckpoint withTokenizer() { tokenizer = true; return this; }
     /** Leaves a tensor out of the safetensors file (missing-weight tests). */
     public TinyBeaconCheckpoint omit(String tensorName) { omit.add(tensorName); return this; }
 
@@ -244,6 +250,11 @@ public final class TinyBeaconCheckpoint {
         }
         try (OutputStream out = Files.newOutputStream(dir.resolve("model.safetensors"))) {
             out.write(buf.array());
+        }
+        if (tokenizer) {
+            TinyTokenizer.write(dir);
+            Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": ["
+                    + TinyCheckpoint.IM_END + ", " + TinyCheckpoint.ENDOFTEXT + "]}");
         }
         return dir;
     }
