@@ -31,15 +31,15 @@ public final class BeaconBench {
         Path tmp = Files.createTempDirectory("beacon-bench");
         Path dir = TinyBeaconCheckpoint.qwen2().layers(layers).hidden(hidden, 8, 2, hidden * 3)
                 .vocab(1000).window(window).ratios(4).seed(1).writeTo(tmp.resolve("model"));
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("machine: %d cores, java %s; model: qwen2 layout, %d layers,"
+        java.io.PrintStream out = System.out;   // rows appear as they are measured
+        out.print(String.format("machine: %d cores, java %s; model: qwen2 layout, %d layers,"
                 + " hidden %d, 8 heads / 2 kv heads, W=%d, fp32 CPU%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 layers, hidden, window));
         try (BeaconDecoder d = BeaconCheckpoint.load(dir, Device.cpu(), null)) {
             run(d, 4096);   // warm-up
-            out.append("| input tokens | ratio | memorize s | tokens/s | slots | vs 8K |\n");
-            out.append("|---|---|---|---|---|---|\n");
+            out.print("| input tokens | ratio | memorize s | tokens/s | slots | vs 8K |\n");
+            out.print("|---|---|---|---|---|---|\n");
             double base = 0;
             for (int n : new int[] {8 * 1024, 32 * 1024, 128 * 1024}) {
                 long t0 = System.nanoTime();
@@ -47,11 +47,11 @@ public final class BeaconBench {
                 double s = (System.nanoTime() - t0) / 1e9;
                 double tps = n / s;
                 base = base == 0 ? tps : base;
-                out.append(String.format("| %d | 4 | %.2f | %.0f | %d | %.2f |%n", n, s, tps,
+                out.print(String.format("| %d | 4 | %.2f | %.0f | %d | %.2f |%n", n, s, tps,
                         slots, tps / base));
             }
         }
-        out.append(String.format("%n| ratio | slots for %d tokens | memory bytes | bytes per"
+        out.print(String.format("%n| ratio | slots for %d tokens | memory bytes | bytes per"
                 + " input token | memorag-qwen2 bf16 bytes/token (same formula) |%n"
                 + "|---|---|---|---|---|%n", bytesTokens));
         for (int r : new int[] {2, 4, 8, 16}) {
@@ -59,12 +59,12 @@ public final class BeaconBench {
                     BeaconMemory m = dr.memorize(ids(bytesTokens), dr.config(), null, 0)) {
                 long qwen2 = BeaconMath.slots(bytesTokens, 2048, r, BeaconPos.INTERLEAVE)
                         * BeaconMath.slotBytes(28, 4, 128, 2);
-                out.append(String.format("| %d | %d | %d | %.1f | %.0f |%n", r, m.slots(),
+                out.print(String.format("| %d | %d | %d | %.1f | %.0f |%n", r, m.slots(),
                         m.bytes(), (double) m.bytes() / bytesTokens,
                         (double) qwen2 / bytesTokens));
             }
         }
-        System.out.print(out);
+        out.flush();
     }
 
     private static int run(BeaconDecoder d, int n) {
