@@ -92,23 +92,28 @@ class BeaconMemoryTest {
     void generatedTokensFollowTheReferenceThroughWindowCloses() throws IOException {
         TinyBeaconCheckpoint t = TinyBeaconCheckpoint.qwen2().window(8).ratios(2).seed(13);
         Path dir = t.writeTo(tmp.resolve("g"));
-        int[] context = BeaconDecoderTest.ids(13, 6);
-        int[] question = BeaconDecoderTest.ids(3, 7);
         ReferenceBeacon ref = ReferenceBeacon.load(dir);
-        try (BeaconDecoder d = BeaconCheckpoint.load(dir, Device.cpu(), null);
-                BeaconMemory m = d.memorize(context, d.config(), null, 0)) {
-            int[] out = ask(d, m, question, 16).ids();
-            ReferenceBeacon.State s = ref.newState();
-            ref.feed(s, context);
-            double[][] rows = ref.feed(s, question);
-            double[] logits = rows[rows.length - 1];
-            for (int i = 0; i < out.length; i++) {
-                int best = 0;
-                for (int j = 1; j < logits.length; j++) {
-                    best = logits[j] > logits[best] ? j : best;
+        // 13: the question continues an open window; 16: the memory ends on a window boundary
+        // and the question opens a new window (§2.12)
+        for (int contextLength : new int[] {13, 16}) {
+            int[] context = BeaconDecoderTest.ids(contextLength, 6);
+            int[] question = BeaconDecoderTest.ids(3, 7);
+            try (BeaconDecoder d = BeaconCheckpoint.load(dir, Device.cpu(), null);
+                    BeaconMemory m = d.memorize(context, d.config(), null, 0)) {
+                assertEquals(contextLength == 16, m.openSlots() == 0);
+                int[] out = ask(d, m, question, 16).ids();
+                ReferenceBeacon.State s = ref.newState();
+                ref.feed(s, context);
+                double[][] rows = ref.feed(s, question);
+                double[] logits = rows[rows.length - 1];
+                for (int i = 0; i < out.length; i++) {
+                    int best = 0;
+                    for (int j = 1; j < logits.length; j++) {
+                        best = logits[j] > logits[best] ? j : best;
+                    }
+                    assertEquals(best, out[i], "context " + contextLength + " token " + i);
+                    logits = ref.feed(s, new int[] {out[i]})[0];
                 }
-                assertEquals(best, out[i], "generated token " + i);
-                logits = ref.feed(s, new int[] {out[i]})[0];
             }
         }
     }
