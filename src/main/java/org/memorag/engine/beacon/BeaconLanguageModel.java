@@ -17,6 +17,7 @@ import org.memorag.engine.model.ModelMemory;
 import org.memorag.engine.tensor.Device;
 import org.memorag.engine.tokenize.ChatMessage;
 import org.memorag.engine.tokenize.HfTokenizer;
+import org.memorag.engine.tokenize.ModelChatTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class BeaconLanguageModel implements LanguageModel {
     public static final String GENERATION_CONFIG = "generation_config.json";
 
     private final Path dir;
+    private final ModelChatTemplate chatTemplate;
     private final BeaconDecoder decoder;
     private final HfTokenizer tokenizer;
     private final Set<Integer> eosIds;
@@ -40,6 +42,7 @@ public final class BeaconLanguageModel implements LanguageModel {
     private BeaconLanguageModel(Path dir, BeaconDecoder decoder, HfTokenizer tokenizer,
             long memoryBudgetBytes) {
         this.dir = dir;
+        this.chatTemplate = new ModelChatTemplate(dir);
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.memoryBudgetBytes = memoryBudgetBytes;
@@ -119,9 +122,7 @@ public final class BeaconLanguageModel implements LanguageModel {
 
     @Override
     public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        throw new IllegalStateException(dir + ": chat templates are rendered by"
-                + " engine.tokenize.ChatTemplate, which is not part of this build yet;"
-                + " pass token ids or plain text instead");
+        return chatTemplate.render(messages, addGenerationPrompt);
     }
 
     /** The ratio a document of {@code tokens} tokens gets under this model's budget. */

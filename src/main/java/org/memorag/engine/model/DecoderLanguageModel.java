@@ -14,6 +14,7 @@ import org.memorag.engine.generate.GenerationConfig;
 import org.memorag.engine.generate.TokenLoop;
 import org.memorag.engine.tokenize.ChatMessage;
 import org.memorag.engine.tokenize.HfTokenizer;
+import org.memorag.engine.tokenize.ModelChatTemplate;
 
 /**
  * A plain decoder (Qwen2, Llama, Mistral) as a {@link LanguageModel}: its memory is the KV cache of
@@ -29,6 +30,7 @@ public final class DecoderLanguageModel implements LanguageModel {
             int decodeTokens, long decodeNanos) {}
 
     private final Path dir;
+    private final ModelChatTemplate chatTemplate;
     private final Decoder decoder;
     private final HfTokenizer tokenizer;
     private final String fingerprint;
@@ -36,6 +38,7 @@ public final class DecoderLanguageModel implements LanguageModel {
 
     DecoderLanguageModel(Path dir, Decoder decoder, HfTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
+        this.chatTemplate = new ModelChatTemplate(dir);
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.fingerprint = fingerprint;
@@ -87,9 +90,7 @@ public final class DecoderLanguageModel implements LanguageModel {
 
     @Override
     public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        throw new IllegalStateException(dir + ": chat templates are rendered by"
-                + " engine.tokenize.ChatTemplate, which is not part of this build yet;"
-                + " pass token ids or plain text instead");
+        return chatTemplate.render(messages, addGenerationPrompt);
     }
 
     @Override
