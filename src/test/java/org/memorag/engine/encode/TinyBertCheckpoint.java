@@ -13,8 +13,9 @@ import org.memorag.engine.tensor.SafetensorsWriter;
  * Writes a tiny random BERT or XLM-RoBERTa folder as transformers saves BertModel /
  * XLMRobertaModel: config.json, model.safetensors with the real tensor names (pooler included,
  * which encoders ignore), and the real BGE-small tokenizer.json (so vocab_size is 30522).
+ * Public for EncoderBench, which writes a BGE-small-shaped one.
  */
-final class TinyBertCheckpoint {
+public final class TinyBertCheckpoint {
     static final int VOCAB = 30522;
     private String modelType = "bert";
     private int hidden = 32;
@@ -26,7 +27,7 @@ final class TinyBertCheckpoint {
     private String dtype = "F32";
     private final Map<String, long[]> reshape = new LinkedHashMap<>();
 
-    static TinyBertCheckpoint bert() {
+    public static TinyBertCheckpoint bert() {
         return new TinyBertCheckpoint();
     }
 
@@ -35,6 +36,17 @@ final class TinyBertCheckpoint {
         t.modelType = "xlm-roberta";
         t.maxPositions = 66;  // 64 usable: positions start at padding_idx + 1 = 2
         return t;
+    }
+
+    /** Other sizes, e.g. BGE-small's 384 / 12 / 12 / 1536 / 512 for a benchmark. */
+    public TinyBertCheckpoint sizes(int hiddenSize, int numHeads, int numLayers,
+            int intermediateSize, int maxPositionEmbeddings) {
+        hidden = hiddenSize;
+        heads = numHeads;
+        layers = numLayers;
+        intermediate = intermediateSize;
+        maxPositions = maxPositionEmbeddings;
+        return this;
     }
 
     TinyBertCheckpoint seed(long s) {
@@ -56,7 +68,7 @@ final class TinyBertCheckpoint {
         return modelType.equals("bert") ? maxPositions : maxPositions - 2;
     }
 
-    Path writeTo(Path dir) throws IOException {
+    public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         boolean roberta = modelType.equals("xlm-roberta");
         Map<String, Object> config = new LinkedHashMap<>();
