@@ -34,7 +34,7 @@ public final class DecoderLanguageModel implements LanguageModel {
     private final HfTokenizer tokenizer;
     private final String fingerprint;
     private final Set<Integer> eosIds;
-    private volatile ChatTemplate chatTemplate;   // read on first use: plain models load without one
+    private volatile ChatTemplate chatTemplate;   // read on first use: loads without one
 
     DecoderLanguageModel(Path dir, Decoder decoder, HfTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
