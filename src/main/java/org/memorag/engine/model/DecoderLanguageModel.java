@@ -88,6 +88,11 @@ public final class DecoderLanguageModel implements LanguageModel {
         return tokenizer.decode(ids);
     }
 
+    /**
+     * Renders with the folder's own template (tokenizer_config.json chat_template, or
+     * chat_template.jinja/json) as transformers' apply_chat_template(tokenize=False) does; a
+     * folder without one fails here with a ChatTemplateException naming the file.
+     */
     @Override
     public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
         return chatTemplate.render(messages, addGenerationPrompt);
