@@ -8,11 +8,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.memorag.engine.generate.GenerationConfig;
+import org.memorag.engine.beacon.BeaconDecoder;
+import org.memorag.engine.beacon.BeaconLanguageModel;
 import org.memorag.engine.model.DecoderLanguageModel;
 import org.memorag.engine.model.Decoders;
+import org.memorag.engine.model.LanguageModel;
 import org.memorag.engine.tensor.Device;
 import org.memorag.engine.tensor.SafetensorsWriter;
 import org.memorag.engine.tokenize.ChatMessage;
+import org.memorag.engine.tokenize.HfTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,29 +87,55 @@ final class GenerateCommand implements Callable<Integer> {
             description = "write F32 tensor 'logits' [prompt_length, vocab] here")
     Path dumpLogits;
 
+    @Option(names = "--beacon-ratio", description = "beacon memory checkpoints (config.json"
+            + " with beacon_* keys) only: compression ratio, default 4 as MemoRAG; 0 = none")
+    Integer beaconRatio;
+
     @Override
     public Integer call() throws Exception {
         GenerationConfig config = config();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        if (BeaconLanguageModel.isBeaconFolder(model)) {
+            // the prompt is streamed through the beacon windows (BEACON_SPEC §2), then decoded
+            try (BeaconLanguageModel lm = BeaconLanguageModel.load(model, Device.parse(device),
+                    beaconRatio, 0)) {
+                int[] ids = promptIds(lm, lm.tokenizer());
+                BeaconDecoder.Generation r = lm.generateDetailed(null, ids, config,
+                        dumpLogits != null);
+                print(lm, r.ids(), r.promptLogits(), r.prefillTokens(), r.prefillNanos(),
+                        r.decodeTokens(), r.decodeNanos());
+            }
+            return 0;
+        }
+        if (beaconRatio != null) {
+            throw new ParameterException(spec.commandLine(), "--beacon-ratio needs a beacon"
+                    + " checkpoint (config.json with beacon_* keys); " + model
+                    + " is a plain decoder");
+        }
         try (DecoderLanguageModel lm = Decoders.load(model, Device.parse(device))) {
-            int[] ids = promptIds(lm);
+            int[] ids = promptIds(lm, lm.tokenizer());
             DecoderLanguageModel.Result r = lm.generateDetailed(null, ids, config,
                     dumpLogits != null);
-            if (dumpLogits != null) {
-                writeLogits(r.promptLogits());
-            }
-            out.println(lm.detokenize(r.ids()));
-            out.println("ids: " + Arrays.stream(r.ids()).mapToObj(String::valueOf)
-                    .collect(Collectors.joining(",")));
-            out.flush();
-            err.println(String.format(Locale.ROOT,
-                    "timing: prefill_tokens=%d prefill_ms=%.1f decode_tokens=%d decode_ms=%.1f",
-                    r.prefillTokens(), r.prefillNanos() / 1e6, r.decodeTokens(),
-                    r.decodeNanos() / 1e6));
-            err.flush();
+            print(lm, r.ids(), r.promptLogits(), r.prefillTokens(), r.prefillNanos(),
+                    r.decodeTokens(), r.decodeNanos());
         }
         return 0;
+    }
+
+    private void print(LanguageModel lm, int[] ids, float[][] promptLogits, int prefillTokens,
+            long prefillNanos, int decodeTokens, long decodeNanos) throws java.io.IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (dumpLogits != null) {
+            writeLogits(promptLogits);
+        }
+        out.println(lm.detokenize(ids));
+        out.println("ids: " + Arrays.stream(ids).mapToObj(String::valueOf)
+                .collect(Collectors.joining(",")));
+        out.flush();
+        err.println(String.format(Locale.ROOT,
+                "timing: prefill_tokens=%d prefill_ms=%.1f decode_tokens=%d decode_ms=%.1f",
+                prefillTokens, prefillNanos / 1e6, decodeTokens, decodeNanos / 1e6));
+        err.flush();
     }
 
     private GenerationConfig config() {
@@ -130,7 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private int[] promptIds(DecoderLanguageModel lm) {
+    private int[] promptIds(LanguageModel lm, HfTokenizer tokenizer) {
         if (input.inputIds != null) {
             if (input.inputIds.length == 0) {
                 throw new ParameterException(spec.commandLine(),
@@ -143,8 +173,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
         int[] ids = lm.tokenize(input.prompt);
         // plain text gets BOS only when the tokenizer would add one itself (Llama's add_bos_token)
-        var cfg = lm.tokenizer().config();
-        var bos = lm.tokenizer().specialTokenId("bos_token");
+        var cfg = tokenizer.config();
+        var bos = tokenizer.specialTokenId("bos_token");
         if (cfg.has("add_bos_token") && cfg.get("add_bos_token").getAsBoolean()
                 && bos.isPresent()) {
             int[] with = new int[ids.length + 1];

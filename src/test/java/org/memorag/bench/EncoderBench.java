@@ -8,16 +8,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.memorag.engine.encode.BertEncoder;
 import org.memorag.engine.encode.BgeSmallEnV15;
 import org.memorag.engine.encode.EncoderOptions;
 import org.memorag.engine.encode.OnnxEncoder;
+import org.memorag.engine.encode.TinyBertCheckpoint;
+import org.memorag.engine.tensor.Device;
 
 /**
  * Throughput of the embedded BGE-small-en-v1.5 (int8 ONNX, DJL OnnxRuntime) on sentences and
  * ~200-word passages of the demo documents: OnnxEncoder's length-sorted batches (several
  * budgets of batch rows x longest row²) against the naive baseline measured in the same run,
  * one encode call per text. Configurations run interleaved, round after round, and the median
- * round is reported, so a busy machine slows all of them alike.
+ * round is reported, so a busy machine slows all of them alike. Then the same for BertEncoder on
+ * the DJL PyTorch engine with a random BGE-small-shaped fp32 checkpoint (same compute as the
+ * real model; no BGE safetensors ship with the project).
  *
  * <p>Run: {@code scripts/bench.sh EncoderBench [sentences] [passages] [rounds] [ortThreads]}.
  */
@@ -61,6 +66,7 @@ public final class EncoderBench {
             }
         }
         encoders.forEach(OnnxEncoder::close);
+        double[][] engine = engineRows(sentences, passages, rounds);
         StringBuilder t = new StringBuilder();
         t.append("EncoderBench: bge-small-en-v1.5-q (ONNX int8), ").append(sentences.size())
                 .append(" sentences (max 128 tokens), ").append(passages.size())
@@ -81,7 +87,50 @@ public final class EncoderBench {
             t.append(String.format("| %s | %.1f | %.2f | %.2f | %.2f |%n", CONFIGS.get(c).name(),
                     median(sent[c]), median(sent[c]) / s0, median(pass[c]), median(pass[c]) / p0));
         }
+        t.append("BGE-small-shaped random BERT (384 hidden, 12 layers, fp32 safetensors) on the"
+                + " DJL PyTorch engine, BertEncoder, same texts and rounds:\n");
+        t.append("| configuration | sentences/s | ratio to baseline | passages/s"
+                + " | ratio to baseline |\n|---|---|---|---|---|\n");
+        String[] names = {"baseline: one call per text", "batch 32, <= 65536 cells (default)"};
+        for (int c = 0; c < 2; c++) {
+            t.append(String.format("| %s | %.1f | %.2f | %.2f | %.2f |%n", names[c],
+                    engine[c][0], engine[c][0] / engine[0][0], engine[c][1],
+                    engine[c][1] / engine[0][1]));
+        }
         System.out.print(t);
+    }
+
+    /** Median sentences/s and passages/s of BertEncoder, batch 1 then the default options. */
+    private static double[][] engineRows(List<String> sentences, List<String> passages,
+            int rounds) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bench-bert-small");
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            TinyBertCheckpoint.bert().sizes(384, 12, 12, 1536, 512).writeTo(dir);
+        }
+        double[][] out = new double[2][2];
+        EncoderOptions[] opts = {EncoderOptions.defaults().withBatchSize(1),
+            EncoderOptions.defaults()};
+        double[][][] runs = new double[2][2][rounds];
+        List<BertEncoder> encs = new ArrayList<>();
+        for (EncoderOptions o : opts) {
+            BertEncoder e = BertEncoder.fromModelDir(dir, Device.cpu(), o);
+            e.encode(sentences.subList(0, 32), 128);
+            e.encode(passages.subList(0, 4), 512);
+            encs.add(e);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int c = 0; c < 2; c++) {
+                BertEncoder e = encs.get(c);
+                runs[c][0][r] = sentences.size() / seconds(() -> e.encode(sentences, 128));
+                runs[c][1][r] = passages.size() / seconds(() -> e.encode(passages, 512));
+            }
+        }
+        encs.forEach(BertEncoder::close);
+        for (int c = 0; c < 2; c++) {
+            out[c][0] = median(runs[c][0]);
+            out[c][1] = median(runs[c][1]);
+        }
+        return out;
     }
 
     private static double median(double[] v) {

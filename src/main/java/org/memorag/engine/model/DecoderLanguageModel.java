@@ -14,6 +14,7 @@ import org.memorag.engine.generate.GenerationConfig;
 import org.memorag.engine.generate.TokenLoop;
 import org.memorag.engine.tokenize.ChatMessage;
 import org.memorag.engine.tokenize.HfTokenizer;
+import org.memorag.engine.tokenize.ModelChatTemplate;
 
 /**
  * A plain decoder (Qwen2, Llama, Mistral) as a {@link LanguageModel}: its memory is the KV cache of
@@ -29,6 +30,7 @@ public final class DecoderLanguageModel implements LanguageModel {
             int decodeTokens, long decodeNanos) {}
 
     private final Path dir;
+    private final ModelChatTemplate chatTemplate;
     private final Decoder decoder;
     private final HfTokenizer tokenizer;
     private final String fingerprint;
@@ -36,6 +38,7 @@ public final class DecoderLanguageModel implements LanguageModel {
 
     DecoderLanguageModel(Path dir, Decoder decoder, HfTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
+        this.chatTemplate = new ModelChatTemplate(dir);
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.fingerprint = fingerprint;
@@ -85,11 +88,14 @@ public final class DecoderLanguageModel implements LanguageModel {
         return tokenizer.decode(ids);
     }
 
+    /**
+     * Renders with the folder's own template (tokenizer_config.json chat_template, or
+     * chat_template.jinja/json) as transformers' apply_chat_template(tokenize=False) does; a
+     * folder without one fails here with a ChatTemplateException naming the file.
+     */
     @Override
     public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        throw new IllegalStateException(dir + ": chat templates are rendered by"
-                + " engine.tokenize.ChatTemplate, which is not part of this build yet;"
-                + " pass token ids or plain text instead");
+        return chatTemplate.render(messages, addGenerationPrompt);
     }
 
     @Override
