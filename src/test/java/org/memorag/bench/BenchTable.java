@@ -25,6 +25,8 @@ final class BenchTable {
         s.append(f("- machine: %d cores (%s), GPU: %s; %d threads per engine; commit %s%n",
                 m.cores(), m.cpu(), m.gpus() == 0 ? "none" : m.gpus() + " (unused: CPU run)",
                 m.threads(), m.commit()));
+        s.append(f("- env OMP_WAIT_POLICY=%s (PyTorch's OpenMP in our JVM and in python; Jlama uses"
+                + " a ForkJoinPool)%n", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));
         s.append("- load average (1/5/15 min): ").append(String.join("; ", loads)).append('\n');
         s.append(f("- fp32 matmul ceiling (DJL PyTorch, best of the runs before and after): %s;"
                 + " ceiling = %.1f GFLOP/s%n", ceiling, ceiling.best()));

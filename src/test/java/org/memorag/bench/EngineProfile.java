@@ -1,0 +1,46 @@
+package org.memorag.bench;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.memorag.engine.model.Decoder;
+import org.memorag.engine.model.Decoders;
+import org.memorag.engine.model.KvCache;
+import org.memorag.engine.model.Prefill;
+import org.memorag.engine.tensor.Device;
+
+/**
+ * Where EngineBench's prefill time goes: one prompt length under several attention tilings and
+ * prefill chunk sizes, on the benchmark checkpoint (run EngineBench once first to write it).
+ * Usage: {@code scripts/bench.sh EngineProfile TOKENS CHUNK:QUERYCHUNK:KEYBLOCK ...} (KEYBLOCK 0 =
+ * sized by the score budget), e.g. {@code EngineProfile 4096 2048:512:0 2048:512:512}.
+ */
+public final class EngineProfile {
+    private EngineProfile() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(System.getProperty("memorag.build.dir", "target"), "bench", "qwen2-100m");
+        int n = Integer.parseInt(args[0]);
+        int[] ids = BenchCheckpoint.promptIds(dir, n);
+        try (Decoder d = Decoders.loadDecoder(dir, Device.cpu())) {
+            prefill(d, BenchCheckpoint.promptIds(dir, 128), 2048, 512, 0);   // warm-up
+            for (int i = 1; i < args.length; i++) {
+                String[] p = args[i].split(":");
+                int chunk = Integer.parseInt(p[0]);
+                int qc = Integer.parseInt(p[1]);
+                int kb = Integer.parseInt(p[2]);
+                double ms = prefill(d, ids, chunk, qc, kb);
+                System.out.printf(Locale.ROOT, "tokens=%d chunk=%d queryChunk=%d keyBlock=%d"
+                        + " prefill_ms=%.0f tok/s=%.1f load %s%n", n, chunk, qc, kb, ms,
+                        n / (ms / 1e3), Machine.loadAverage());
+            }
+        }
+    }
+
+    private static double prefill(Decoder d, int[] ids, int chunk, int qc, int kb) {
+        try (KvCache cache = KvCache.create(d, ids.length).tiling(qc, kb)) {
+            long t0 = System.nanoTime();
+            Prefill.run(cache, ids, chunk);
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+}
