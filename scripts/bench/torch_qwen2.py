@@ -11,7 +11,8 @@ torch.nn.functional.scaled_dot_product_attention when the installed torch has it
 matrix would need 12 GB).
 
 Prints one line per repetition:
-    rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y first=ID
+    rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y first=ID prefill_cpu_ms=A decode_cpu_ms=B
+(CPU time of the whole process: on a shared machine it shows the work apart from waiting).
 Usage: torch_qwen2.py MODEL_DIR PROMPT_FILE LENGTHS DECODE_TOKENS REPS THREADS
 """
 import json
@@ -148,19 +149,20 @@ class Qwen2:
 def run(model, ids, decode):
     cache = [None] * model.layers
     with torch.inference_mode():
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         x = None
         for c0 in range(0, len(ids), CHUNK):
             x = model.forward(ids[c0:c0 + CHUNK], cache, c0)
         nxt = model.next_token(x[-1])
-        t1 = time.perf_counter()
+        c1, t1 = time.process_time(), time.perf_counter()
         first = nxt
         for i in range(decode):
             x = model.forward(torch.tensor([nxt]), cache, len(ids) + i)
             nxt = model.next_token(x[-1])
-        t2 = time.perf_counter()
+        c2, t2 = time.process_time(), time.perf_counter()
     return (f"rep tokens={len(ids)} prefill_ms={(t1 - t0) * 1e3:.1f} decode_tokens={decode}"
-            f" decode_ms={(t2 - t1) * 1e3:.1f} first={first}")
+            f" decode_ms={(t2 - t1) * 1e3:.1f} first={first}"
+            f" prefill_cpu_ms={(c1 - c0) * 1e3:.1f} decode_cpu_ms={(c2 - c1) * 1e3:.1f}")
 
 
 def main(argv):

@@ -129,8 +129,9 @@ public final class EngineBench {
                 List<double[]> reps = new ArrayList<>();
                 for (int r = 0; r < o.repsAt(i); r++) {
                     double[] v = once(d, ids, o.decode());
-                    log("ours: tokens=%d prefill_ms=%.1f decode_ms=%.1f first=%d  load %s", n, v[1],
-                            v[3], (int) v[4], Machine.loadAverage());
+                    log("ours: tokens=%d prefill_ms=%.1f decode_ms=%.1f first=%d prefill_cpu_ms=%.1f"
+                            + " decode_cpu_ms=%.1f  load %s", n, v[1], v[3], (int) v[4], v[5], v[6],
+                            Machine.loadAverage());
                     reps.add(v);
                 }
                 out.put(n, Timing.median(reps, (int) reps.get(0)[4]));
@@ -139,18 +140,28 @@ public final class EngineBench {
         return out;
     }
 
-    /** {tokens, prefill_ms, decode_tokens, decode_ms, first generated id}. */
+    /** CPU time of this whole process (JVM and PyTorch's native threads). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** {tokens, prefill_ms, decode_tokens, decode_ms, first id, prefill_cpu_ms, decode_cpu_ms}. */
     private static double[] once(Decoder d, int[] ids, int decode) {
         try (KvCache cache = KvCache.create(d, ids.length + decode)) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             int next = argmax(Prefill.run(cache, ids, Prefill.DEFAULT_CHUNK));
             long t1 = System.nanoTime();
+            long c1 = cpuNanos();
             int first = next;
             for (int i = 0; i < decode; i++) {
                 next = argmax(Prefill.run(cache, new int[] {next}, 1));
             }
             long t2 = System.nanoTime();
-            return new double[] {ids.length, (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first};
+            long c2 = cpuNanos();
+            return new double[] {ids.length, (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first,
+                (c1 - c0) / 1e6, (c2 - c1) / 1e6};
         }
     }
 

@@ -28,10 +28,12 @@ public final class EngineProfile {
                 int chunk = Integer.parseInt(p[0]);
                 int qc = Integer.parseInt(p[1]);
                 int kb = Integer.parseInt(p[2]);
+                long c0 = EngineBench.cpuNanos();
                 double ms = prefill(d, ids, chunk, qc, kb);
+                double cpu = (EngineBench.cpuNanos() - c0) / 1e6;
                 System.out.printf(Locale.ROOT, "tokens=%d chunk=%d queryChunk=%d keyBlock=%d"
-                        + " prefill_ms=%.0f tok/s=%.1f load %s%n", n, chunk, qc, kb, ms,
-                        n / (ms / 1e3), Machine.loadAverage());
+                        + " prefill_ms=%.0f tok/s=%.1f cpu_ms=%.0f load %s%n", n, chunk, qc, kb, ms,
+                        n / (ms / 1e3), cpu, Machine.loadAverage());
             }
         }
     }

@@ -6,21 +6,24 @@ import java.util.List;
 /**
  * Median timings of one engine at one prompt length over its repetitions; {@code note} says why
  * there are none (timed out, failed). Parses the runners' lines
- * {@code rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y first=ID}.
+ * {@code rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y first=ID prefill_cpu_ms=A
+ * decode_cpu_ms=B} (CPU times of the whole process).
  */
 record Timing(int tokens, int reps, double prefillMs, int decodeTokens, double decodeMs, int first,
-        String note) {
+        double prefillCpuMs, double decodeCpuMs, String note) {
 
     static Timing missing(int tokens, String note) {
-        return new Timing(tokens, 0, Double.NaN, 0, Double.NaN, -1, note);
+        return new Timing(tokens, 0, Double.NaN, 0, Double.NaN, -1, Double.NaN, Double.NaN, note);
     }
 
     /** Medians of the repetitions (all of one length). */
     static Timing median(List<double[]> reps, int first) {
         double[] p = reps.stream().mapToDouble(r -> r[1]).sorted().toArray();
         double[] d = reps.stream().mapToDouble(r -> r[3]).sorted().toArray();
+        double[] pc = reps.stream().mapToDouble(r -> r[5]).sorted().toArray();
+        double[] dc = reps.stream().mapToDouble(r -> r[6]).sorted().toArray();
         return new Timing((int) reps.get(0)[0], reps.size(), med(p), (int) reps.get(0)[2], med(d),
-                first, "");
+                first, med(pc), med(dc), "");
     }
 
     double prefillTokensPerSecond() {
@@ -31,17 +34,30 @@ record Timing(int tokens, int reps, double prefillMs, int decodeTokens, double d
         return decodeTokens / (decodeMs / 1e3);
     }
 
+    /** Prefill tokens per CPU-second of the whole process, times {@code threads}. */
+    double prefillTokensPerCpuSecond(int threads) {
+        return tokens / (prefillCpuMs / 1e3) * threads;
+    }
+
+    double decodeTokensPerCpuSecond(int threads) {
+        return decodeTokens / (decodeCpuMs / 1e3) * threads;
+    }
+
     boolean ok() {
         return reps > 0;
     }
 
-    /** {tokens, prefill_ms, decode_tokens, decode_ms, first} of one "rep ..." line, or null. */
+    /**
+     * {tokens, prefill_ms, decode_tokens, decode_ms, first, prefill_cpu_ms, decode_cpu_ms} of one
+     * "rep ..." line, or null.
+     */
     static double[] parse(String line) {
         if (!line.startsWith("rep ")) {
             return null;
         }
-        double[] v = new double[5];
-        String[] keys = {"tokens", "prefill_ms", "decode_tokens", "decode_ms", "first"};
+        double[] v = new double[7];
+        String[] keys = {"tokens", "prefill_ms", "decode_tokens", "decode_ms", "first",
+            "prefill_cpu_ms", "decode_cpu_ms"};
         for (String kv : line.substring(4).trim().split("\\s+")) {
             String[] parts = kv.split("=", 2);
             int i = Arrays.asList(keys).indexOf(parts[0]);

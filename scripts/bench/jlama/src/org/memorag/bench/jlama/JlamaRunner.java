@@ -18,7 +18,8 @@ import java.util.Optional;
  * benchmark checkpoint folder in float32, feeds the prompt ids directly (no tokenizer) through
  * {@code batchForward}, then decodes greedily one token at a time with {@code forward} and
  * {@code sample} at temperature 0 - the calls Jlama's own {@code generate} makes.
- * Prints one line per repetition: {@code rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y first=ID}.
+ * Prints one line per repetition: {@code rep tokens=N prefill_ms=X decode_tokens=M decode_ms=Y
+ * first=ID prefill_cpu_ms=A decode_cpu_ms=B} (CPU time of the whole process).
  * Usage: JlamaRunner MODEL_DIR PROMPT_FILE LENGTHS(512,4096) DECODE_TOKENS REPS(3,2) THREADS
  */
 public final class JlamaRunner {
@@ -54,11 +55,13 @@ public final class JlamaRunner {
         int vocab = m.getConfig().vocabularySize;
         try (KvBufferCache.KvBuffer kv = caches.getEphemeralKvBuffer();
              AbstractTensor logits = m.makeDenseTensor(vocab)) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             AbstractTensor last = m.batchForward(ids, 0, kv);
             int next = m.sample(last.slice(last.shape().first() - 1), 0.0f, 0.5f, logits);
             last.close();
             long t1 = System.nanoTime();
+            long c1 = cpuNanos();
             int first = next;
             for (int i = 0; i < decode; i++) {
                 AbstractTensor out = m.forward(next, ids.length + i, kv, Optional.empty());
@@ -66,10 +69,17 @@ public final class JlamaRunner {
                 out.close();
             }
             long t2 = System.nanoTime();
+            long c2 = cpuNanos();
             return String.format(Locale.ROOT, "rep tokens=%d prefill_ms=%.1f decode_tokens=%d"
-                    + " decode_ms=%.1f first=%d", ids.length, (t1 - t0) / 1e6, decode,
-                    (t2 - t1) / 1e6, first);
+                    + " decode_ms=%.1f first=%d prefill_cpu_ms=%.1f decode_cpu_ms=%.1f", ids.length,
+                    (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first, (c1 - c0) / 1e6, (c2 - c1) / 1e6);
         }
+    }
+
+    /** CPU time of the whole process (all threads). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int[] readIds(Path file) throws java.io.IOException {
