@@ -47,7 +47,8 @@ final class GenerateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--chat", description = "render --prompt as one user turn with the chat template")
+    @Option(names = "--chat",
+            description = "render --prompt as one user turn with the chat template")
     boolean chat;
 
     @Option(names = "--max-new-tokens", required = true, description = "tokens to generate at most")
@@ -59,22 +60,27 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "sampling temperature (> 0 samples)")
     Double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling mass (default 1.0)")
+    @Option(names = "--top-p", defaultValue = "1.0",
+            description = "nucleus sampling mass (default 1.0)")
     double topP;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely ids (0 = off)")
+    @Option(names = "--top-k", defaultValue = "0",
+            description = "keep the k most likely ids (0 = off)")
     int topK;
 
-    @Option(names = "--repetition-penalty", defaultValue = "1.0", description = "HF repetition penalty")
+    @Option(names = "--repetition-penalty", defaultValue = "1.0",
+            description = "HF repetition penalty")
     double repetitionPenalty;
 
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N (optionally /f16, /f32)")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, gpu, gpu:N (optionally /f16, /f32)")
     String device;
 
-    @Option(names = "--dump-logits", description = "write F32 tensor 'logits' [prompt_length, vocab] here")
+    @Option(names = "--dump-logits",
+            description = "write F32 tensor 'logits' [prompt_length, vocab] here")
     Path dumpLogits;
 
     @Override
@@ -84,7 +90,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (DecoderLanguageModel lm = Decoders.load(model, Device.parse(device))) {
             int[] ids = promptIds(lm);
-            DecoderLanguageModel.Result r = lm.generateDetailed(null, ids, config, dumpLogits != null);
+            DecoderLanguageModel.Result r = lm.generateDetailed(null, ids, config,
+                    dumpLogits != null);
             if (dumpLogits != null) {
                 writeLogits(r.promptLogits());
             }
@@ -94,7 +101,8 @@ final class GenerateCommand implements Callable<Integer> {
             out.flush();
             err.println(String.format(Locale.ROOT,
                     "timing: prefill_tokens=%d prefill_ms=%.1f decode_tokens=%d decode_ms=%.1f",
-                    r.prefillTokens(), r.prefillNanos() / 1e6, r.decodeTokens(), r.decodeNanos() / 1e6));
+                    r.prefillTokens(), r.prefillNanos() / 1e6, r.decodeTokens(),
+                    r.decodeNanos() / 1e6));
             err.flush();
         }
         return 0;
@@ -102,19 +110,22 @@ final class GenerateCommand implements Callable<Integer> {
 
     private GenerationConfig config() {
         if (greedy && temperature != null) {
-            throw new ParameterException(spec.commandLine(), "--greedy and --temperature exclude each other");
+            throw new ParameterException(spec.commandLine(),
+                    "--greedy and --temperature exclude each other");
         }
         if (chat && input.prompt == null) {
-            throw new ParameterException(spec.commandLine(), "--chat needs --prompt (ids are used as given)");
+            throw new ParameterException(spec.commandLine(),
+                    "--chat needs --prompt (ids are used as given)");
         }
         double t = temperature == null ? 0.0 : temperature;
         try {
-            return new GenerationConfig(maxNewTokens, t, topP, topK, repetitionPenalty, seed, List.of(),
-                    List.of());
+            return new GenerationConfig(maxNewTokens, t, topP, topK, repetitionPenalty, seed,
+                    List.of(), List.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage()
                     .replace("max_new_tokens", "--max-new-tokens").replace("top_p", "--top-p")
-                    .replace("top_k", "--top-k").replace("repetition_penalty", "--repetition-penalty")
+                    .replace("top_k", "--top-k")
+                    .replace("repetition_penalty", "--repetition-penalty")
                     .replace("temperature", "--temperature"));
         }
     }
@@ -122,7 +133,8 @@ final class GenerateCommand implements Callable<Integer> {
     private int[] promptIds(DecoderLanguageModel lm) {
         if (input.inputIds != null) {
             if (input.inputIds.length == 0) {
-                throw new ParameterException(spec.commandLine(), "--input-ids needs at least one id");
+                throw new ParameterException(spec.commandLine(),
+                        "--input-ids needs at least one id");
             }
             return input.inputIds;
         }
@@ -133,7 +145,8 @@ final class GenerateCommand implements Callable<Integer> {
         // plain text gets BOS only when the tokenizer would add one itself (Llama's add_bos_token)
         var cfg = lm.tokenizer().config();
         var bos = lm.tokenizer().specialTokenId("bos_token");
-        if (cfg.has("add_bos_token") && cfg.get("add_bos_token").getAsBoolean() && bos.isPresent()) {
+        if (cfg.has("add_bos_token") && cfg.get("add_bos_token").getAsBoolean()
+                && bos.isPresent()) {
             int[] with = new int[ids.length + 1];
             with[0] = bos.getAsInt();
             System.arraycopy(ids, 0, with, 1, ids.length);
@@ -152,6 +165,7 @@ final class GenerateCommand implements Callable<Integer> {
             System.arraycopy(logits[t], 0, flat, t * vocab, vocab);
         }
         new SafetensorsWriter().metadata("model", model.getFileName().toString())
-                .addFloats("logits", "F32", new long[] {logits.length, vocab}, flat).writeTo(dumpLogits);
+                .addFloats("logits", "F32", new long[] {logits.length, vocab}, flat)
+                .writeTo(dumpLogits);
     }
 }

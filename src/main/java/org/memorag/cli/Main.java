@@ -13,7 +13,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. generate");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command, e.g. generate");
     }
 
     public static void main(String[] args) {

@@ -68,9 +68,11 @@ class GenerateCommandTest {
             float[] flat = a.toFloatArray();
             float[][] rows = new float[4][];
             for (int t = 0; t < 4; t++) {
-                rows[t] = Arrays.copyOfRange(flat, t * TinyCheckpoint.VOCAB, (t + 1) * TinyCheckpoint.VOCAB);
+                rows[t] = Arrays.copyOfRange(flat, t * TinyCheckpoint.VOCAB,
+                        (t + 1) * TinyCheckpoint.VOCAB);
             }
-            LogitAsserts.assertClose(ReferenceDecoder.load(model).promptLogits(new int[] {5, 17, 3, 42}), rows, 1e-4);
+            double[][] ref = ReferenceDecoder.load(model).promptLogits(new int[] {5, 17, 3, 42});
+            LogitAsserts.assertClose(ref, rows, 1e-4);
         }
     }
 
@@ -87,12 +89,12 @@ class GenerateCommandTest {
 
     @Test
     void badFlagsAreRejectedWithTheFlagName() {
-        Run r = run("generate", "--model", model.toString(), "--input-ids", "1", "--max-new-tokens", "2",
-                "--temperature", "1", "--top-p", "1.5");
+        Run r = run("generate", "--model", model.toString(), "--input-ids", "1",
+                "--max-new-tokens", "2", "--temperature", "1", "--top-p", "1.5");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--top-p"), r.err());
-        Run both = run("generate", "--model", model.toString(), "--input-ids", "1", "--prompt", "w1",
-                "--max-new-tokens", "2");
+        Run both = run("generate", "--model", model.toString(), "--input-ids", "1",
+                "--prompt", "w1", "--max-new-tokens", "2");
         assertEquals(2, both.code());
     }
 

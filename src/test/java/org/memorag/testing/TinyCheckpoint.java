@@ -42,6 +42,7 @@ public final class TinyCheckpoint {
     private Integer slidingWindow;
     private int maxWindowLayers;
     private double ropeTheta = 10000.0;
+    private double[] llama3Scaling;
     private final Set<String> drop = new HashSet<>();
     private final Map<String, long[]> reshape = new LinkedHashMap<>();
     private final Map<String, String> storeAs = new LinkedHashMap<>();
@@ -81,6 +82,16 @@ public final class TinyCheckpoint {
     public TinyCheckpoint tied(boolean t) { tied = t; return this; }
     public TinyCheckpoint ropeTheta(double t) { ropeTheta = t; return this; }
 
+    /**
+     * rope_scaling {"rope_type": "llama3", factor, low/high_freq_factor,
+     * original_max_position_embeddings}.
+     */
+    public TinyCheckpoint llama3RopeScaling(double factor, double low, double high,
+            int originalMax) {
+        llama3Scaling = new double[] {factor, low, high, originalMax};
+        return this;
+    }
+
     /** Mistral: window of every layer; Qwen2: use_sliding_window with layers >= maxWindowLayers. */
     public TinyCheckpoint slidingWindow(int window, int maxWindowLayers) {
         this.slidingWindow = window;
@@ -91,7 +102,10 @@ public final class TinyCheckpoint {
     /** Leaves tensor {@code name} out. */
     public TinyCheckpoint drop(String name) { drop.add(name); return this; }
     /** Writes tensor {@code name} with a wrong shape. */
-    public TinyCheckpoint reshape(String name, long... shape) { reshape.put(name, shape); return this; }
+    public TinyCheckpoint reshape(String name, long... shape) {
+        reshape.put(name, shape);
+        return this;
+    }
     /** Writes tensor {@code name} with another dtype name (e.g. "I8", "F64"). */
     public TinyCheckpoint storeAs(String name, String d) { storeAs.put(name, d); return this; }
     /** Adds a tensor no architecture uses. */
@@ -152,7 +166,8 @@ public final class TinyCheckpoint {
                 continue;
             }
             SafetensorsWriter w = inSecond ? second : first;
-            String file = inSecond ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors";
+            String file = inSecond
+                    ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors";
             weightMap.put(name, file);
             String d = storeAs.getOrDefault(name, dtype);
             if (d.equals("F32") || d.equals("F16") || d.equals("BF16")) {
@@ -213,6 +228,15 @@ public final class TinyCheckpoint {
         c.put("vocab_size", vocab);
         c.put("rms_norm_eps", 1e-6);
         c.put("rope_theta", ropeTheta);
+        if (llama3Scaling != null) {
+            Map<String, Object> rs = new LinkedHashMap<>();
+            rs.put("rope_type", "llama3");
+            rs.put("factor", llama3Scaling[0]);
+            rs.put("low_freq_factor", llama3Scaling[1]);
+            rs.put("high_freq_factor", llama3Scaling[2]);
+            rs.put("original_max_position_embeddings", (int) llama3Scaling[3]);
+            c.put("rope_scaling", rs);
+        }
         c.put("max_position_embeddings", 4096);
         c.put("tie_word_embeddings", tied);
         c.put("hidden_act", "silu");

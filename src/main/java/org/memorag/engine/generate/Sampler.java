@@ -50,19 +50,24 @@ public final class Sampler {
         }
         double[] p = softmax(s);
         if (config.topP() < 1.0) {
-            Integer[] order = new Integer[p.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
+            // sort by probability without boxing: (float bits of p) << 32 | id, ascending
+            long[] order = new long[p.length];
+            int live = 0;
+            for (int i = 0; i < p.length; i++) {
+                if (p[i] > 0) {
+                    order[live++] = ((long) Float.floatToIntBits((float) p[i]) << 32) | i;
+                }
             }
-            Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+            Arrays.sort(order, 0, live);
             // keep a token iff the mass of the tokens ranked above it is < top_p (HF keeps >= 1)
             double before = 0;
             boolean[] keep = new boolean[p.length];
-            for (int r = 0; r < order.length; r++) {
-                if (r == 0 || before < config.topP()) {
-                    keep[order[r]] = true;
+            for (int r = live - 1; r >= 0; r--) {
+                int id = (int) order[r];
+                if (r == live - 1 || before < config.topP()) {
+                    keep[id] = true;
                 }
-                before += p[order[r]];
+                before += p[id];
             }
             double total = 0;
             for (int i = 0; i < p.length; i++) {

@@ -51,20 +51,24 @@ public final class Checkpoint implements AutoCloseable {
     /** Opens {@code dir}: reads config.json and every safetensors header (no weights yet). */
     public static Checkpoint open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new CheckpointException(dir, "model folder does not exist (expected a Hugging Face"
+            throw new CheckpointException(dir,
+                    "model folder does not exist (expected a Hugging Face"
                     + " folder with config.json and model.safetensors)");
         }
         Path cfg = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfg)) {
-            throw new CheckpointException(cfg, "missing; a Hugging Face model folder needs config.json");
+            throw new CheckpointException(cfg,
+                    "missing; a Hugging Face model folder needs config.json");
         }
         byte[] bytes;
         JsonObject json;
         try {
             bytes = Files.readAllBytes(cfg);
-            json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            json = JsonParser.parseString(text).getAsJsonObject();
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(cfg, "cannot read as a JSON object: " + e.getMessage(), e);
+            throw new CheckpointException(cfg, "cannot read as a JSON object: " + e.getMessage(),
+                    e);
         }
         Checkpoint c = new Checkpoint(dir, bytes, json);
         try {
@@ -85,7 +89,8 @@ public final class Checkpoint implements AutoCloseable {
                 map = JsonParser.parseString(Files.readString(index)).getAsJsonObject()
                         .getAsJsonObject("weight_map");
             } catch (IOException | RuntimeException e) {
-                throw new CheckpointException(index, "cannot read weight_map: " + e.getMessage(), e);
+                throw new CheckpointException(index, "cannot read weight_map: " + e.getMessage(),
+                        e);
             }
             if (map == null) {
                 throw new CheckpointException(index, "has no \"weight_map\" object");
@@ -93,9 +98,11 @@ public final class Checkpoint implements AutoCloseable {
             Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : map.entrySet()) {
                 String shard = e.getValue().getAsString();
-                SafetensorsFile f = shards.computeIfAbsent(shard, s -> openFile(dir.resolve(s), index));
+                SafetensorsFile f = shards.computeIfAbsent(shard,
+                        s -> openFile(dir.resolve(s), index));
                 if (!f.tensors().containsKey(e.getKey())) {
-                    throw new CheckpointException(f.path(), "tensor '" + e.getKey() + "' is listed in "
+                    throw new CheckpointException(f.path(), "tensor '" + e.getKey()
+                            + "' is listed in "
                             + INDEX + " but not stored in this shard");
                 }
                 fileOf.put(e.getKey(), f);
@@ -156,12 +163,14 @@ public final class Checkpoint implements AutoCloseable {
      * Loads {@code name}, which must have exactly {@code shape}, into {@code manager} as
      * {@code dtype}. {@code why} explains the expected shape in terms of config.json keys.
      */
-    public NDArray tensor(NDManager manager, DataType dtype, String name, String why, long... shape) {
+    public NDArray tensor(NDManager manager, DataType dtype, String name, String why,
+            long... shape) {
         SafetensorsFile f = fileOf.get(name);
         if (f == null) {
             throw new CheckpointException(files.isEmpty() ? dir : files.get(0).path(),
                     "missing tensor '" + name + "' (" + config.get("model_type") + " expects it;"
-                            + " is the checkpoint complete and of the model_type config.json says?)");
+                            + " is the checkpoint complete and of the model_type config.json"
+                            + " says?)");
         }
         TensorInfo info = f.tensors().get(name);
         if (!Arrays.equals(info.shape(), shape)) {
@@ -192,14 +201,18 @@ public final class Checkpoint implements AutoCloseable {
         }
         if (!extra.isEmpty()) {
             String first = extra.get(0);
-            throw new CheckpointException(fileOf(first), "unexpected tensor" + (extra.size() > 1 ? "s " : " ")
+            throw new CheckpointException(fileOf(first), "unexpected tensor"
+                    + (extra.size() > 1 ? "s " : " ")
                     + extra.subList(0, Math.min(5, extra.size())) + (extra.size() > 5 ? " and "
                     + (extra.size() - 5) + " more" : "") + " not used by model_type "
                     + config.get("model_type") + "; is config.json from the same model?");
         }
     }
 
-    /** sha256 over config.json and every tensor's name, dtype and shape: 16 hex digits. */
+    /**
+     * sha256 over config.json, every tensor's name, dtype and shape, and the first and last MiB of
+     * each weights file's data (so fine-tunes of one architecture differ): 16 hex digits.
+     */
     public String fingerprint() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -209,7 +222,15 @@ public final class Checkpoint implements AutoCloseable {
                 md.update((t.name() + "|" + t.dtype() + "|" + t.shapeString() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
+            List<SafetensorsFile> sorted = new ArrayList<>(files);
+            sorted.sort(java.util.Comparator.comparing(f -> f.path().getFileName().toString()));
+            for (SafetensorsFile f : sorted) {
+                md.update(f.sample(1 << 20));
+            }
             return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (IOException e) {
+            throw new CheckpointException(dir, "cannot read weights for the fingerprint: "
+                    + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from this JVM", e);
         }

@@ -8,16 +8,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.memorag.engine.ops.RopeScaling;
 
 /**
  * Hyper-parameters of a decoder, read from a Hugging Face config.json. {@code layerTypes} holds
  * "full_attention" or "sliding_attention" per layer, resolved as transformers does: Qwen2 slides
  * only when use_sliding_window is true and only in layers {@code >= max_window_layers}; Mistral
- * slides in every layer when sliding_window is set; Llama never.
+ * slides in every layer when sliding_window is set; Llama never. {@code ropeScaling} is null
+ * unless config.json asks for the "llama3" scaling (the only rope_scaling supported).
  */
 public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayers,
         int numAttentionHeads, int numKeyValueHeads, int headDim, int intermediateSize,
-        int vocabSize, double ropeTheta, double rmsNormEps, boolean tieWordEmbeddings,
+        int vocabSize, double ropeTheta, RopeScaling ropeScaling, double rmsNormEps,
+        boolean tieWordEmbeddings,
         boolean attentionBias, OptionalInt slidingWindow, List<String> layerTypes,
         int maxPositionEmbeddings, OptionalInt bosTokenId, List<Integer> eosTokenIds)
         implements Serializable {
@@ -27,7 +30,8 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
         layerTypes = List.copyOf(layerTypes);
         eosTokenIds = List.copyOf(eosTokenIds);
         if (numAttentionHeads % numKeyValueHeads != 0) {
-            throw new IllegalArgumentException("config.json: num_attention_heads " + numAttentionHeads
+            throw new IllegalArgumentException("config.json: num_attention_heads "
+                    + numAttentionHeads
                     + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
         }
         if (headDim % 2 != 0) {
@@ -39,14 +43,18 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
                     + " entries for num_hidden_layers " + numHiddenLayers);
         }
         if (layerTypes.contains("sliding_attention") && slidingWindow.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "config.json: layer_types asks for sliding_attention but sliding_window is null");
+            throw new IllegalArgumentException("config.json: layer_types asks for"
+                    + " sliding_attention but sliding_window is null");
         }
     }
 
-    /** The window of layer {@code i} (keys visible per query, self included), empty for full attention. */
+    /**
+     * The window of layer {@code i} (keys visible per query, self included), empty for full
+     * attention.
+     */
     public OptionalInt window(int layer) {
-        return layerTypes.get(layer).equals("sliding_attention") ? slidingWindow : OptionalInt.empty();
+        return layerTypes.get(layer).equals("sliding_attention")
+                ? slidingWindow : OptionalInt.empty();
     }
 
     public int queryGroups() {
@@ -57,23 +65,37 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
     public static DecoderConfig fromJson(Path file, JsonObject j) {
         String type = str(j, "model_type", null);
         if (type == null) {
-            throw new CheckpointException(file, "no \"model_type\"; supported decoders: " + SUPPORTED);
+            throw new CheckpointException(file, "no \"model_type\"; supported decoders: "
+                    + SUPPORTED);
         }
         if (!SUPPORTED.contains(type)) {
-            throw new CheckpointException(file, "model_type '" + type + "' is not a supported decoder;"
+            throw new CheckpointException(file, "model_type '" + type
+                    + "' is not a supported decoder;"
                     + " supported: " + SUPPORTED);
         }
+        RopeScaling ropeScaling = null;
         JsonElement scaling = j.get("rope_scaling");
         if (scaling != null && !scaling.isJsonNull()) {
             JsonObject s = scaling.getAsJsonObject();
             String kind = str(s, "rope_type", str(s, "type", "default"));
-            if (!kind.equals("default")) {
+            if (kind.equals("llama3")) {
+                try {
+                    ropeScaling = new RopeScaling(s.get("factor").getAsDouble(),
+                            s.get("low_freq_factor").getAsDouble(),
+                            s.get("high_freq_factor").getAsDouble(),
+                            s.get("original_max_position_embeddings").getAsInt());
+                } catch (RuntimeException e) {
+                    throw new CheckpointException(file, "rope_scaling llama3: " + e.getMessage(),
+                            e);
+                }
+            } else if (!kind.equals("default")) {
                 throw new CheckpointException(file, "rope_scaling of type '" + kind
-                        + "' is not implemented; only unscaled RoPE is supported");
+                        + "' is not implemented; supported: none, default, llama3");
             }
         }
         if (bool(j, "mlp_bias", false)) {
-            throw new CheckpointException(file, "mlp_bias=true is not supported (no known Llama/Mistral"
+            throw new CheckpointException(file,
+                    "mlp_bias=true is not supported (no known Llama/Mistral"
                     + " checkpoint uses it)");
         }
         int hidden = req(file, j, "hidden_size");
@@ -105,7 +127,7 @@ public record DecoderConfig(String modelType, int hiddenSize, int numHiddenLayer
         try {
             return new DecoderConfig(type, hidden, layers, heads, kvHeads, headDim,
                     req(file, j, "intermediate_size"), req(file, j, "vocab_size"),
-                    j.has("rope_theta") ? j.get("rope_theta").getAsDouble() : 10000.0,
+                    j.has("rope_theta") ? j.get("rope_theta").getAsDouble() : 10000.0, ropeScaling,
                     j.has("rms_norm_eps") ? j.get("rms_norm_eps").getAsDouble() : 1e-6,
                     bool(j, "tie_word_embeddings", false), bias,
                     window == null ? OptionalInt.empty() : OptionalInt.of(window), types,

@@ -46,7 +46,8 @@ public final class DecoderLanguageModel implements LanguageModel {
                 JsonObject g = JsonParser.parseString(Files.readString(gen)).getAsJsonObject();
                 eos.addAll(DecoderConfig.ids(g, "eos_token_id"));
             } catch (IOException | RuntimeException e) {
-                throw new CheckpointException(gen, "cannot read as a JSON object: " + e.getMessage(), e);
+                throw new CheckpointException(gen, "cannot read as a JSON object: "
+                        + e.getMessage(), e);
             }
         }
         this.eosIds = Set.copyOf(eos);
@@ -121,7 +122,8 @@ public final class DecoderLanguageModel implements LanguageModel {
     }
 
     /** One generation per prompt, in order, each over the same unchanged memory. */
-    public List<int[]> generateBatch(ModelMemory memory, List<int[]> prompts, GenerationConfig config) {
+    public List<int[]> generateBatch(ModelMemory memory, List<int[]> prompts,
+            GenerationConfig config) {
         List<int[]> out = new ArrayList<>();
         for (int[] p : prompts) {
             out.add(generate(memory, p, config));
@@ -139,7 +141,8 @@ public final class DecoderLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("generate needs at least one prompt token");
         }
         KvCache base = kvOf(memory);
-        int[] seen = memory == null ? promptIds : concat(((KvMemory) memory).contextIds(), promptIds);
+        int[] seen = memory == null
+                ? promptIds : concat(((KvMemory) memory).contextIds(), promptIds);
         int room = promptIds.length + config.maxNewTokens();
         try (KvCache cache = base == null ? KvCache.create(decoder, room) : base.fork(room)) {
             long t0 = System.nanoTime();
@@ -179,11 +182,12 @@ public final class DecoderLanguageModel implements LanguageModel {
             return null;
         }
         if (!(memory instanceof KvMemory kv)) {
-            throw new IllegalArgumentException("a plain decoder continues only its own \"kv\" memory,"
-                    + " got kind \"" + memory.kind() + "\"");
+            throw new IllegalArgumentException("a plain decoder continues only its own"
+                    + " \"kv\" memory, got kind \"" + memory.kind() + "\"");
         }
         if (!fingerprint.equals(kv.metadata().get("model")) || kv.cache().decoder() != decoder) {
-            throw new IllegalArgumentException("memory was made by model " + kv.metadata().get("model")
+            throw new IllegalArgumentException("memory was made by model "
+                    + kv.metadata().get("model")
                     + " (or another instance); this model is " + fingerprint);
         }
         return kv.cache();

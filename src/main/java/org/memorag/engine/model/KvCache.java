@@ -57,7 +57,8 @@ public final class KvCache implements AutoCloseable {
 
     /**
      * Attention tiling for this cache's steps: query rows per chunk and keys per block (0 = sized
-     * by the score budget). Results do not depend on it beyond float rounding; tests use tiny tiles.
+     * by the score budget). Results do not depend on it beyond float rounding; tests use tiny
+     * tiles.
      */
     public KvCache tiling(int queryChunk, int keyBlock) {
         if (queryChunk <= 0 || keyBlock < 0) {
@@ -86,7 +87,9 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    /** Makes room for {@code n} more own slots (doubling, so decode appends stay amortised O(1)). */
+    /**
+     * Makes room for {@code n} more own slots (doubling, so decode appends stay amortised O(1)).
+     */
     public void reserve(int n) {
         int need = length + n;
         if (need <= capacity) {
@@ -126,7 +129,8 @@ public final class KvCache implements AutoCloseable {
         }
         if (upTo > 0) {
             NDIndex filled = new NDIndex(":, 0:{}, :", upTo);
-            out.add(new KvSegment(keys[layer].get(scope, filled), values[layer].get(scope, filled)));
+            out.add(new KvSegment(keys[layer].get(scope, filled),
+                    values[layer].get(scope, filled)));
         }
         return out;
     }
@@ -150,7 +154,8 @@ public final class KvCache implements AutoCloseable {
             keys[layer].set(slots, kr.transpose(1, 0, 2));
             values[layer].set(slots, v.transpose(1, 0, 2));
             List<KvSegment> segs = segments(scope, layer, length + n);
-            return Attention.attend(qr, segs, Mask.causal(start, c.window(layer)), queryChunk, keyBlock);
+            return Attention.attend(qr, segs, Mask.causal(start, c.window(layer)), queryChunk,
+                    keyBlock);
         };
     }
 

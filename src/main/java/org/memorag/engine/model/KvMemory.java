@@ -26,7 +26,8 @@ import org.memorag.engine.tensor.TensorInfo;
  * frozen. Generation forks it ({@link KvCache#fork}), so the memory itself never changes. Written
  * as safetensors: tensors {@code layers.{l}.k} and {@code layers.{l}.v} {@code [kvHeads, tokens,
  * headDim]} in the compute dtype, {@code context_ids} (I32, so a repetition penalty covers the
- * context as transformers' generate does over its input_ids), metadata {@code format_version, mode=kv, model, dtype, tokens,
+ * context as transformers' generate does over its input_ids), metadata {@code format_version,
+ * mode=kv, model, dtype, tokens,
  * num_layers, num_key_value_heads, head_dim}.
  */
 public final class KvMemory implements ModelMemory {
@@ -122,7 +123,8 @@ public final class KvMemory implements ModelMemory {
             NDArray a = keys ? cache.ownKeys(scope, layer) : cache.ownValues(scope, layer);
             ByteBuffer b = a.toDevice(ai.djl.Device.cpu(), false).duplicate().toByteBuffer();
             if (b.order() != ByteOrder.LITTLE_ENDIAN) {
-                throw new IOException("native byte order is big-endian; safetensors needs little-endian");
+                throw new IOException(
+                        "native byte order is big-endian; safetensors needs little-endian");
             }
             Channels.newChannel(o).write(b);
         }
@@ -135,7 +137,8 @@ public final class KvMemory implements ModelMemory {
         data.readFully(len);
         long headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (headerLen <= 0 || headerLen > 100_000_000L) {
-            throw new IOException("memory: not a safetensors stream (header length " + headerLen + ")");
+            throw new IOException("memory: not a safetensors stream (header length " + headerLen
+                    + ")");
         }
         byte[] header = new byte[(int) headerLen];
         data.readFully(header);
@@ -143,14 +146,16 @@ public final class KvMemory implements ModelMemory {
         Map<String, TensorInfo> infos = SafetensorsFile.parseHeader("memory",
                 new String(header, StandardCharsets.UTF_8), Long.MAX_VALUE, meta);
         if (!"kv".equals(meta.get("mode"))) {
-            throw new IOException("memory: mode '" + meta.get("mode") + "' is not a plain kv memory");
+            throw new IOException("memory: mode '" + meta.get("mode")
+                    + "' is not a plain kv memory");
         }
         if (!FORMAT_VERSION.equals(meta.get("format_version"))) {
             throw new IOException("memory: format_version " + meta.get("format_version")
                     + " is not " + FORMAT_VERSION + "; memorize the document again");
         }
         if (!fingerprint.equals(meta.get("model"))) {
-            throw new IOException("memory was made by model " + meta.get("model") + ", this model is "
+            throw new IOException("memory was made by model " + meta.get("model")
+                    + ", this model is "
                     + fingerprint + "; memorize the document again with this model");
         }
         DecoderConfig c = decoder.config();
@@ -169,7 +174,8 @@ public final class KvMemory implements ModelMemory {
             for (TensorInfo t : order) {
                 if (t.name().equals("context_ids")) {
                     if (!t.dtype().equals("I32") || t.elements() != tokens) {
-                        throw new IOException("memory: context_ids is " + t + ", expected I32[" + tokens + "]");
+                        throw new IOException("memory: context_ids is " + t + ", expected I32["
+                                + tokens + "]");
                     }
                     data.skipNBytes(t.begin() - pos);
                     byte[] raw = new byte[tokens * 4];
@@ -196,9 +202,11 @@ public final class KvMemory implements ModelMemory {
                 String[] parts = t.name().split("\\.");
                 int layer = Integer.parseInt(parts[1]);
                 try (NDManager scope = cache.manager().newSubManager()) {
-                    ByteBuffer b = ByteBuffer.allocateDirect(raw.length).order(ByteOrder.nativeOrder());
+                    ByteBuffer b = ByteBuffer.allocateDirect(raw.length)
+                            .order(ByteOrder.nativeOrder());
                     b.put(raw).flip();
-                    NDArray a = scope.create(b, new Shape(shape), dt).toType(decoder.dtype(), false);
+                    NDArray a = scope.create(b, new Shape(shape), dt).toType(decoder.dtype(),
+                            false);
                     if (parts[2].equals("k")) {
                         cache.write(layer, 0, a, null);
                     } else {

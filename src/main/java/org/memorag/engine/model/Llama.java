@@ -16,7 +16,7 @@ import org.memorag.engine.tensor.Device;
  * Mistral's sliding_window applies to every layer ({@link DecoderConfig#window}).
  */
 public final class Llama implements Decoder {
-    /** Weights of decoder layer i; field names follow "model.layers.{i}.*". Biases null when absent. */
+    /** Weights of decoder layer i; names follow "model.layers.{i}.*". Biases null when absent. */
     public record Layer(NDArray inputLayernorm,          // [hidden]
                         NDArray qProj, NDArray qBias,    // [hidden, heads*D] (transposed)
                         NDArray kProj, NDArray kBias,    // [hidden, kvHeads*D]
@@ -40,14 +40,18 @@ public final class Llama implements Decoder {
         this.config = config;
         this.manager = manager;
         this.device = device;
-        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.norm = norm;
         this.lmHead = lmHead;
     }
 
-    /** Loads every weight of {@code ckpt} onto {@code device}; fails on any missing or extra tensor. */
+    /**
+     * Loads this architecture's weights from {@code ckpt} onto {@code device}; fails on a missing
+     * or mis-shaped tensor. Tensors it does not use are the caller's to check
+     * ({@link Checkpoint#checkAllUsed}), so engine.beacon can load its extra weights first.
+     */
     public static Llama load(Checkpoint ckpt, DecoderConfig c, Device device) {
         NDManager m = NDManager.newBaseManager(device.djl(), "PyTorch");
         try {
@@ -57,8 +61,10 @@ public final class Llama implements Decoder {
             long q = (long) c.numAttentionHeads() * c.headDim();
             long kv = (long) c.numKeyValueHeads() * c.headDim();
             String hiddenWhy = "hidden_size=" + hidden;
-            String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim=" + c.headDim();
-            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim=" + c.headDim();
+            String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim="
+                    + c.headDim();
+            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim="
+                    + c.headDim();
             String interWhy = "intermediate_size=" + c.intermediateSize();
             NDArray embed = w.matrix("model.embed_tokens.weight", c.vocabSize(),
                     "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
@@ -77,15 +83,17 @@ public final class Llama implements Decoder {
                         w.linearT(a + "o_proj.weight", hidden, hiddenWhy, q, qWhy),
                         bias ? w.vector(a + "o_proj.bias", hidden, hiddenWhy) : null,
                         w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
-                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy, hidden, hiddenWhy),
-                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy, hidden, hiddenWhy),
-                        w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy, c.intermediateSize(), interWhy)));
+                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy,
+                                c.intermediateSize(), interWhy)));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
             NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
-                    : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
-            ckpt.checkAllUsed(n -> n.endsWith("rotary_emb.inv_freq")
-                    || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
+                    : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(),
+                            hidden, hiddenWhy);
             m.cap();
             return new Llama(c, m, device, embed, layers, norm, lmHead);
         } catch (RuntimeException e) {
@@ -111,9 +119,11 @@ public final class Llama implements Decoder {
     private NDArray selfAttention(int i, Layer w, NDArray h, AttentionStep attention) {
         long n = h.getShape().get(0);
         int d = config.headDim();
-        NDArray q = biased(h.matMul(w.qProj()), w.qBias()).reshape(n, config.numAttentionHeads(), d);
-        NDArray k = biased(h.matMul(w.kProj()), w.kBias()).reshape(n, config.numKeyValueHeads(), d);
-        NDArray v = biased(h.matMul(w.vProj()), w.vBias()).reshape(n, config.numKeyValueHeads(), d);
+        int heads = config.numAttentionHeads();
+        NDArray q = biased(h.matMul(w.qProj()), w.qBias()).reshape(n, heads, d);
+        int kvHeads = config.numKeyValueHeads();
+        NDArray k = biased(h.matMul(w.kProj()), w.kBias()).reshape(n, kvHeads, d);
+        NDArray v = biased(h.matMul(w.vProj()), w.vBias()).reshape(n, kvHeads, d);
         return biased(attention.attend(i, q, k, v).matMul(w.oProj()), w.oBias());
     }
 

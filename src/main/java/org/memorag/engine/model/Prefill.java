@@ -16,7 +16,7 @@ public final class Prefill {
 
     private Prefill() {}
 
-    /** Appends {@code ids} to {@code cache}; returns the float32 logits of the last id (or null if none). */
+    /** Appends {@code ids} to {@code cache}; returns the float32 logits of the last id, or null. */
     public static float[] run(KvCache cache, int[] ids, int chunk) {
         float[] last = null;
         for (int from = 0; from < ids.length; from += chunk) {
@@ -39,7 +39,8 @@ public final class Prefill {
         for (int from = 0; from < ids.length; from += chunk) {
             int to = Math.min(ids.length, from + chunk);
             try (NDManager scope = cache.manager().newSubManager()) {
-                float[] flat = cache.decoder().logits(forward(scope, cache, Arrays.copyOfRange(ids, from, to)))
+                float[] flat = cache.decoder().logits(forward(scope, cache,
+                        Arrays.copyOfRange(ids, from, to)))
                         .toFloatArray();
                 for (int i = from; i < to; i++) {
                     out[i] = Arrays.copyOfRange(flat, (i - from) * vocab, (i - from + 1) * vocab);

@@ -20,7 +20,8 @@ import org.memorag.engine.tensor.Device;
 public final class Qwen2 implements Decoder {
     /** Weights of decoder layer i; field names follow "model.layers.{i}.*". */
     public record Layer(NDArray inputLayernorm,          // [hidden]
-                        NDArray qProj, NDArray qBias,    // [hidden, heads*D] (transposed), [heads*D]
+                        // [hidden, heads*D] (transposed), [heads*D]
+                        NDArray qProj, NDArray qBias,
                         NDArray kProj, NDArray kBias,    // [hidden, kvHeads*D], [kvHeads*D]
                         NDArray vProj, NDArray vBias,    // [hidden, kvHeads*D], [kvHeads*D]
                         NDArray oProj,                   // [heads*D, hidden], no bias
@@ -42,14 +43,18 @@ public final class Qwen2 implements Decoder {
         this.config = config;
         this.manager = manager;
         this.device = device;
-        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.norm = norm;
         this.lmHead = lmHead;
     }
 
-    /** Loads every weight of {@code ckpt} onto {@code device}; fails on any missing or extra tensor. */
+    /**
+     * Loads this architecture's weights from {@code ckpt} onto {@code device}; fails on a missing
+     * or mis-shaped tensor. Tensors it does not use are the caller's to check
+     * ({@link Checkpoint#checkAllUsed}), so engine.beacon can load its extra weights first.
+     */
     public static Qwen2 load(Checkpoint ckpt, DecoderConfig c, Device device) {
         NDManager m = NDManager.newBaseManager(device.djl(), "PyTorch");
         try {
@@ -58,8 +63,10 @@ public final class Qwen2 implements Decoder {
             long q = (long) c.numAttentionHeads() * c.headDim();
             long kv = (long) c.numKeyValueHeads() * c.headDim();
             String hiddenWhy = "hidden_size=" + hidden;
-            String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim=" + c.headDim();
-            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim=" + c.headDim();
+            String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim="
+                    + c.headDim();
+            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim="
+                    + c.headDim();
             String interWhy = "intermediate_size=" + c.intermediateSize();
             NDArray embed = w.matrix("model.embed_tokens.weight", c.vocabSize(),
                     "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
@@ -76,16 +83,18 @@ public final class Qwen2 implements Decoder {
                         w.vector(p + "self_attn.v_proj.bias", kv, kvWhy),
                         w.linearT(p + "self_attn.o_proj.weight", hidden, hiddenWhy, q, qWhy),
                         w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
-                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy, hidden, hiddenWhy),
-                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy, hidden, hiddenWhy),
-                        w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy, c.intermediateSize(), interWhy)));
+                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
+                                hidden, hiddenWhy),
+                        w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy,
+                                c.intermediateSize(), interWhy)));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
             NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
-                    : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(), hidden, hiddenWhy);
+                    : w.linearT("lm_head.weight", c.vocabSize(), "vocab_size=" + c.vocabSize(),
+                            hidden, hiddenWhy);
             // transformers ignores a saved lm_head when tied, and inv_freq is a recomputed buffer
-            ckpt.checkAllUsed(n -> n.endsWith("rotary_emb.inv_freq")
-                    || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
             m.cap();
             return new Qwen2(c, m, device, embed, layers, norm, lmHead);
         } catch (RuntimeException e) {

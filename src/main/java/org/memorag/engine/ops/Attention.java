@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class Attention {
     /** Query rows per chunk. */
-    public static final int QUERY_CHUNK = 512;
+    public static final int QUERY_CHUNK = 128;
     /** Upper bound on floats of one score block [heads, queryRows, keys]. */
     public static final long SCORE_BUDGET = 1L << 24;
 
@@ -62,8 +62,8 @@ public final class Attention {
             int c1 = Math.min(n, c0 + queryChunk);
             try (NDManager scope = out.newSubManager()) {
                 NDArray qc = q.get(scope, new NDIndex("{}:{}", c0, c1));
-                NDArray r = attendChunk(scope, qc, segments, mask, c0, c1, kvHeads, groups, d, scale,
-                        keyBlock);
+                NDArray r = attendChunk(scope, qc, segments, mask, c0, c1, kvHeads, groups, d,
+                        scale, keyBlock);
                 r.attach(out);
                 chunks.add(r);
             }
@@ -73,19 +73,25 @@ public final class Attention {
     }
 
     private static NDArray attendChunk(NDManager scope, NDArray qc, List<KvSegment> segments,
-            Mask mask, int c0, int c1, int kvHeads, int groups, int d, float scale, int fixedBlock) {
+            Mask mask, int c0, int c1, int kvHeads, int groups, int d, float scale,
+            int fixedBlock) {
         int c = c1 - c0;
         DataType dtype = qc.getDataType();
         // [c, H, D] -> [H, c, D] -> [Hkv, g*c, D]: the g query heads of one kv head side by side
         NDArray qh = qc.transpose(1, 0, 2).reshape(kvHeads, (long) groups * c, d).mul(scale);
         long heads = (long) kvHeads * groups;
-        int keyBlock = fixedBlock > 0 ? fixedBlock : (int) Math.max(256, SCORE_BUDGET / (heads * c));
+        int keyBlock = fixedBlock > 0
+                ? fixedBlock : (int) Math.max(256, SCORE_BUDGET / (heads * c));
         List<Block> blocks = new ArrayList<>();
+        int[] range = mask.keyRange(c0, c1);
         int base = 0;
         for (KvSegment seg : segments) {
             int len = seg.length();
-            for (int from = 0; from < len; from += keyBlock) {
-                int to = Math.min(len, from + keyBlock);
+            // only keys this chunk can see: a causal chunk ends at its last row's own key
+            int start = Math.max(0, range[0] - base);
+            int end = (int) Math.min(len, (long) range[1] - base);
+            for (int from = start; from < end; from += keyBlock) {
+                int to = Math.min(end, from + keyBlock);
                 Mask.Visibility vis = mask.classify(c0, c1, base + from, base + to);
                 if (vis != Mask.Visibility.NONE) {
                     blocks.add(new Block(seg, from, to, base + from, base + to, vis));
@@ -102,7 +108,8 @@ public final class Attention {
             Block b = blocks.get(0);
             NDArray s = scores(scope, qh, b, mask, c0, c1, groups, c);
             NDArray p = s.softmax(-1);
-            acc = p.toType(dtype, false).matMul(slice(scope, b.seg().values(), b)).toType(DataType.FLOAT32, false);
+            NDArray v = slice(scope, b.seg().values(), b);
+            acc = p.toType(dtype, false).matMul(v).toType(DataType.FLOAT32, false);
         } else {
             NDArray m = null;
             NDArray l = null;
@@ -128,7 +135,8 @@ public final class Attention {
             acc = acc.div(l);
         }
         // [Hkv, g*c, D] -> [H, c, D] -> [c, H, D] -> [c, H*D]
-        return acc.toType(dtype, false).reshape(heads, c, d).transpose(1, 0, 2).reshape(c, heads * d);
+        return acc.toType(dtype, false).reshape(heads, c, d).transpose(1, 0, 2)
+                .reshape(c, heads * d);
     }
 
     /** Float32 scores {@code [Hkv, g*c, block]} with the block's mask added when partial. */

@@ -11,7 +11,8 @@ public record KvSegment(NDArray keys, NDArray values) {
     public KvSegment {
         if (!keys.getShape().equals(values.getShape()) || keys.getShape().dimension() != 3) {
             throw new IllegalArgumentException("kv segment: keys " + keys.getShape()
-                    + " and values " + values.getShape() + " must both be [kvHeads, length, headDim]");
+                    + " and values " + values.getShape()
+                    + " must both be [kvHeads, length, headDim]");
         }
     }
 

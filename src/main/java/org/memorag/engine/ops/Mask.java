@@ -11,12 +11,23 @@ import java.util.OptionalInt;
  * query indices count the rows of this call.
  */
 public interface Mask {
-    /** Additive value for hidden entries (finite: fully hidden rows then average, as HF's finfo.min). */
+    /**
+     * Additive value for hidden entries (finite: fully hidden rows then average, as HF's
+     * finfo.min).
+     */
     float HIDDEN = -1e30f;
 
     enum Visibility { NONE, ALL, PARTIAL }
 
     Visibility classify(int q0, int q1, int k0, int k1);
+
+    /**
+     * Keys {@code [lo, hi)} outside which queries {@code [q0, q1)} see nothing, as {@code {lo,
+     * hi}}: attention computes scores only inside (a causal chunk stops at its last row's key).
+     */
+    default int[] keyRange(int q0, int q1) {
+        return new int[] {0, Integer.MAX_VALUE};
+    }
 
     /** Float32 {@code [q1 - q0, k1 - k0]}: 0 where visible, {@link #HIDDEN} where not. */
     NDArray block(NDManager m, int q0, int q1, int k0, int k1);
@@ -38,6 +49,13 @@ public interface Mask {
                 boolean causalOk = k1 - 1 <= pMin;
                 boolean windowOk = window.isEmpty() || k0 > pMax - window.getAsInt();
                 return causalOk && windowOk ? Visibility.ALL : Visibility.PARTIAL;
+            }
+
+            @Override
+            public int[] keyRange(int q0, int q1) {
+                int lo = window.isPresent()
+                        ? Math.max(0, queryOffset + q0 - window.getAsInt() + 1) : 0;
+                return new int[] {lo, queryOffset + q1};
             }
 
             @Override

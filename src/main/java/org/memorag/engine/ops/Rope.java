@@ -16,12 +16,18 @@ public final class Rope {
     private final float[] invFreq;
 
     public Rope(int headDim, double theta) {
+        this(headDim, theta, null);
+    }
+
+    /** With {@code scaling} (null = none) applied to the inverse frequencies. */
+    public Rope(int headDim, double theta, RopeScaling scaling) {
         this.headDim = headDim;
         this.invFreq = new float[headDim / 2];
         for (int i = 0; i < invFreq.length; i++) {
             // HF: 1.0 / (base ** (arange(0, dim, 2).float() / dim)), computed in float32
             float exponent = (float) (2 * i) / headDim;
-            invFreq[i] = (float) (1.0 / Math.pow(theta, exponent));
+            double f = (float) (1.0 / Math.pow(theta, exponent));
+            invFreq[i] = (float) (scaling == null ? f : scaling.apply(f));
         }
     }
 
@@ -41,7 +47,9 @@ public final class Rope {
     /** cos and sin {@code [n, 1, headDim]} for a set of positions, in the activations' dtype. */
     public record Table(NDArray cos, NDArray sin, int rows) {}
 
-    /** Rotates {@code x [n, heads, headDim]} at {@code positions[n]}; the result joins x's manager. */
+    /**
+     * Rotates {@code x [n, heads, headDim]} at {@code positions[n]}; the result joins x's manager.
+     */
     public NDArray apply(NDArray x, int[] positions) {
         return apply(x, table(x.getManager(), positions, x.getDataType(), x.getDevice()));
     }

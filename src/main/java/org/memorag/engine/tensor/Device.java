@@ -11,14 +11,16 @@ import java.io.Serializable;
 public record Device(String kind, int index, String computeDtype) implements Serializable {
     public Device {
         if (!kind.equals("cpu") && !kind.equals("gpu")) {
-            throw new IllegalArgumentException("device kind must be cpu or gpu, got '" + kind + "'");
+            throw new IllegalArgumentException("device kind must be cpu or gpu, got '" + kind
+                    + "'");
         }
         if (kind.equals("gpu") && index < 0) {
             throw new IllegalArgumentException("gpu index must be >= 0, got " + index);
         }
         if (!computeDtype.equals("F32") && !computeDtype.equals("F16")) {
             throw new IllegalArgumentException(
-                    "compute dtype must be F32 or F16 (BF16 aborts DJL 0.36), got '" + computeDtype + "'");
+                    "compute dtype must be F32 or F16 (BF16 aborts DJL 0.36), got '" + computeDtype
+                    + "'");
         }
     }
 
@@ -52,7 +54,8 @@ public record Device(String kind, int index, String computeDtype) implements Ser
             }
         } else {
             throw new IllegalArgumentException(
-                    "device '" + spec + "' is not cpu, gpu, gpu:N or cuda:N (optionally /f32 or /f16)");
+                    "device '" + spec
+                    + "' is not cpu, gpu, gpu:N or cuda:N (optionally /f32 or /f16)");
         }
         return dtype == null ? d : d.withDtype(dtype);
     }
@@ -71,6 +74,7 @@ public record Device(String kind, int index, String computeDtype) implements Ser
 
     @Override
     public String toString() {
-        return (kind.equals("cpu") ? "cpu" : "gpu:" + index) + "/" + computeDtype.toLowerCase(java.util.Locale.ROOT);
+        return (kind.equals("cpu") ? "cpu" : "gpu:" + index) + "/"
+                + computeDtype.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -64,7 +64,8 @@ public final class SafetensorsFile implements AutoCloseable {
             readFully(ch, header, 8);
             String json = new String(header.array(), StandardCharsets.UTF_8);
             Map<String, String> meta = new LinkedHashMap<>();
-            Map<String, TensorInfo> infos = parseHeader(path.toString(), json, size - 8 - headerLen, meta);
+            Map<String, TensorInfo> infos = parseHeader(path.toString(), json,
+                    size - 8 - headerLen, meta);
             return new SafetensorsFile(path, ch, 8 + headerLen, infos, meta);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -79,7 +80,8 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             root = JsonParser.parseString(json).getAsJsonObject();
         } catch (RuntimeException e) {
-            throw new IOException(where + ": safetensors header is not a JSON object: " + e.getMessage(), e);
+            throw new IOException(where + ": safetensors header is not a JSON object: "
+                    + e.getMessage(), e);
         }
         Map<String, TensorInfo> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
@@ -137,14 +139,18 @@ public final class SafetensorsFile implements AutoCloseable {
         return load(manager, name, target, MAX_PIECE_BYTES);
     }
 
-    /** As {@link #load(NDManager, String, DataType)}, mapping at most {@code pieceBytes} at once. */
-    NDArray load(NDManager manager, String name, DataType target, long pieceBytes) throws IOException {
+    /**
+     * As {@link #load(NDManager, String, DataType)}, mapping at most {@code pieceBytes} at once.
+     */
+    NDArray load(NDManager manager, String name, DataType target,
+            long pieceBytes) throws IOException {
         TensorInfo info = tensors.get(name);
         if (info == null) {
             throw new IOException(path + ": no tensor '" + name + "'");
         }
         int width = TensorInfo.bytesPerElement(info.dtype());
-        if (!info.dtype().equals("F32") && !info.dtype().equals("F16") && !info.dtype().equals("BF16")) {
+        if (!info.dtype().equals("F32") && !info.dtype().equals("F16")
+                && !info.dtype().equals("BF16")) {
             throw new IOException(path + ": tensor '" + name + "' has dtype " + info.dtype()
                     + "; supported are F32, F16 and BF16 (convert the checkpoint, e.g. with"
                     + " safetensors in Python)");
@@ -223,6 +229,23 @@ public final class SafetensorsFile implements AutoCloseable {
             owned.attach(manager);
             return owned;
         }
+    }
+
+    /**
+     * Up to {@code bytes} from the start and up to {@code bytes} from the end of the data section
+     * (a cheap content sample: two fine-tunes of one architecture differ in it).
+     */
+    public byte[] sample(int bytes) throws IOException {
+        long size = channel.size() - dataStart;
+        int head = (int) Math.min(bytes, size);
+        int tail = (int) Math.min(bytes, size - head);
+        ByteBuffer b = ByteBuffer.allocate(head + tail);
+        b.limit(head);
+        readFully(channel, b, dataStart);
+        b.limit(head + tail);
+        ByteBuffer rest = b.slice();
+        readFully(channel, rest, channel.size() - tail);
+        return b.array();
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

@@ -21,7 +21,7 @@ import java.util.Map;
  * written, so this suits files that fit in memory per tensor (each tensor < 2 GiB).
  */
 public final class SafetensorsWriter {
-    /** Writes a tensor's bytes when the file is written (lets big tensors stream from native memory). */
+    /** Writes a tensor's bytes at write time (lets big tensors stream from native memory). */
     @FunctionalInterface
     public interface Source {
         void writeTo(OutputStream out) throws IOException;
@@ -87,7 +87,8 @@ public final class SafetensorsWriter {
         }
         if (width > 0 && elements * width != bytes) {
             throw new IllegalArgumentException("tensor '" + name + "': " + dtype
-                    + java.util.Arrays.toString(shape) + " needs " + elements * width + " bytes, got " + bytes);
+                    + java.util.Arrays.toString(shape) + " needs " + elements * width
+                    + " bytes, got " + bytes);
         }
         entries.add(new Entry(name, dtype, shape.clone(), bytes, source));
         return this;
@@ -104,7 +105,8 @@ public final class SafetensorsWriter {
         }
         if (elements != n) {
             throw new IllegalArgumentException("tensor '" + name + "': shape "
-                    + java.util.Arrays.toString(shape) + " holds " + elements + " values, got " + n);
+                    + java.util.Arrays.toString(shape) + " holds " + elements + " values, got "
+                    + n);
         }
         for (Entry e : entries) {
             if (e.name().equals(name)) {
@@ -161,7 +163,8 @@ public final class SafetensorsWriter {
     }
 
     public void writeTo(Path file) throws IOException {
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file),
+                1 << 20)) {
             writeTo(out);
         }
     }

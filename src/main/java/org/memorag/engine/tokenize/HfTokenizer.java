@@ -63,17 +63,20 @@ public final class HfTokenizer implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a tokenizers JSON file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + ": not a tokenizers JSON file: "
+                    + e.getMessage(), e);
         }
         Path cfgFile = dir.resolve(CONFIG);
         if (Files.isRegularFile(cfgFile)) {
             try {
                 cfg = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(cfgFile + ": not a JSON object: " + e.getMessage(), e);
+                throw new IllegalArgumentException(cfgFile + ": not a JSON object: "
+                        + e.getMessage(), e);
             }
             if (cfg.has("added_tokens_decoder") && cfg.get("added_tokens_decoder").isJsonObject()) {
-                for (Map.Entry<String, JsonElement> e : cfg.getAsJsonObject("added_tokens_decoder").entrySet()) {
+                JsonObject decoder = cfg.getAsJsonObject("added_tokens_decoder");
+                for (Map.Entry<String, JsonElement> e : decoder.entrySet()) {
                     JsonObject t = e.getValue().getAsJsonObject();
                     int id = Integer.parseInt(e.getKey());
                     added.put(t.get("content").getAsString(), id);
@@ -92,7 +95,8 @@ public final class HfTokenizer implements AutoCloseable {
         try {
             tok = HuggingFaceTokenizer.newInstance(file, options);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": DJL could not load the tokenizer: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + ": DJL could not load the tokenizer: "
+                    + e.getMessage(), e);
         }
         return new HfTokenizer(dir, tok, added, Collections.unmodifiableSet(special), cfg);
     }

@@ -37,8 +37,10 @@ class SamplerTest {
     @Test
     void topKOneAndTinyTopPAreGreedy() {
         for (long seed = 0; seed < 20; seed++) {
-            assertEquals(1, new Sampler(sampling(5.0, 1.0, 1, 1.0, seed)).next(LOGITS, new boolean[5]));
-            assertEquals(1, new Sampler(sampling(5.0, 1e-6, 0, 1.0, seed)).next(LOGITS, new boolean[5]));
+            assertEquals(1, new Sampler(sampling(5.0, 1.0, 1, 1.0, seed)).next(LOGITS,
+                    new boolean[5]));
+            assertEquals(1, new Sampler(sampling(5.0, 1e-6, 0, 1.0, seed)).next(LOGITS,
+                    new boolean[5]));
         }
     }
 
@@ -79,7 +81,8 @@ class SamplerTest {
             return l;
         };
         float[] first = step.apply(-1);
-        int[] ids = TokenLoop.generate(first, step, new int[0], GenerationConfig.greedy(8), Set.of(4), null);
+        int[] ids = TokenLoop.generate(first, step, new int[0], GenerationConfig.greedy(8),
+                Set.of(4), null);
         assertArrayEquals(new int[] {0, 1, 2, 3, 4}, ids);
         GenerationConfig stop = new GenerationConfig(8, 0, 1, 0, 1, 0, List.of("c d"), List.of());
         java.util.function.Function<int[], String> text = xs -> {
@@ -90,7 +93,9 @@ class SamplerTest {
             return b.toString();
         };
         // "a b c d" contains "c d": the tokens c and d are dropped
-        assertArrayEquals(new int[] {0, 1}, TokenLoop.generate(first, step, new int[0], stop, Set.of(), text));
-        assertEquals(3, TokenLoop.generate(first, step, new int[0], GenerationConfig.greedy(3), Set.of(), text).length);
+        assertArrayEquals(new int[] {0, 1},
+                TokenLoop.generate(first, step, new int[0], stop, Set.of(), text));
+        assertEquals(3, TokenLoop.generate(first, step, new int[0], GenerationConfig.greedy(3),
+                Set.of(), text).length);
     }
 }

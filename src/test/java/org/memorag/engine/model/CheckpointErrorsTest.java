@@ -15,12 +15,14 @@ import org.memorag.testing.TinyCheckpoint;
 /** Every bad model folder fails at load with a message naming the file and the tensor or key. */
 class CheckpointErrorsTest {
     static CheckpointException loadFails(Path dir) {
-        return assertThrows(CheckpointException.class, () -> Decoders.load(dir, Device.cpu()).close());
+        return assertThrows(CheckpointException.class,
+                () -> Decoders.load(dir, Device.cpu()).close());
     }
 
     static void assertMentions(Exception e, String... parts) {
         for (String p : parts) {
-            assertTrue(e.getMessage().contains(p), "message should mention '" + p + "': " + e.getMessage());
+            assertTrue(e.getMessage().contains(p), "message should mention '" + p + "': "
+                    + e.getMessage());
         }
     }
 
@@ -62,6 +64,14 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void unsupportedRopeScalingIsNamed(@TempDir Path dir) throws IOException {
+        Path d = TinyCheckpoint.llama().llama3RopeScaling(8, 1, 4, 64).writeTo(dir);
+        Path cfg = d.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"llama3\"", "\"yarn\""));
+        assertMentions(loadFails(d), "config.json", "rope_scaling", "yarn", "llama3");
+    }
+
+    @Test
     void missingTensorIsNamed(@TempDir Path dir) throws IOException {
         Path d = TinyCheckpoint.qwen2().drop("model.layers.1.self_attn.k_proj.bias").writeTo(dir);
         assertMentions(loadFails(d), "model.safetensors", "missing tensor",
@@ -88,14 +98,15 @@ class CheckpointErrorsTest {
         Path d = TinyCheckpoint.mistral().sharded(true)
                 .reshape("model.layers.1.self_attn.k_proj.weight", 64, 32).writeTo(dir);
         CheckpointException e = loadFails(d);
-        assertMentions(e, "model-0000", "model.layers.1.self_attn.k_proj.weight", "[64, 32]", "[16, 32]",
-                "num_key_value_heads=2");
+        assertMentions(e, "model-0000", "model.layers.1.self_attn.k_proj.weight", "[64, 32]",
+                "[16, 32]", "num_key_value_heads=2");
     }
 
     @Test
     void unsupportedDtypeIsNamed(@TempDir Path dir) throws IOException {
         Path d = TinyCheckpoint.qwen2().storeAs("model.norm.weight", "F64").writeTo(dir);
-        assertMentions(loadFails(d), "model.safetensors", "model.norm.weight", "F64", "F32, F16 and BF16");
+        assertMentions(loadFails(d), "model.safetensors", "model.norm.weight", "F64",
+                "F32, F16 and BF16");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.memorag.engine.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,12 +31,18 @@ class DecoderReferenceTest {
 
     @Test
     void qwen2Bf16TiedMatchesReference(@TempDir Path dir) throws IOException {
-        check(TinyCheckpoint.qwen2().layers(2).dtype("BF16").tied(true).seed(11).ropeTheta(1e6), dir);
+        check(TinyCheckpoint.qwen2().layers(2).dtype("BF16").tied(true).seed(11).ropeTheta(1e6),
+                dir);
     }
 
     @Test
     void llamaF16ShardedMatchesReference(@TempDir Path dir) throws IOException {
         check(TinyCheckpoint.llama().layers(3).dtype("F16").sharded(true).seed(5), dir);
+    }
+
+    @Test
+    void llama3RopeScalingMatchesReference(@TempDir Path dir) throws IOException {
+        check(TinyCheckpoint.llama().layers(2).llama3RopeScaling(8, 1, 4, 64).seed(17), dir);
     }
 
     @Test
@@ -44,5 +53,25 @@ class DecoderReferenceTest {
     @Test
     void qwen2SlidingWindowOnlyInUpperLayersMatchesReference(@TempDir Path dir) throws IOException {
         check(TinyCheckpoint.qwen2().layers(3).slidingWindow(4, 1).seed(9).sharded(true), dir);
+    }
+
+    @Test
+    void float16ComputeStaysCloseToReferenceAndRoundTripsItsMemory(@TempDir Path dir) throws IOException {
+        // the GPU dtype path, run on the CPU: weights cast to F16, softmax and norms in F32
+        Path d = TinyCheckpoint.qwen2().layers(2).seed(13).writeTo(dir);
+        double[][] ref = ReferenceDecoder.load(d).promptLogits(IDS);
+        try (DecoderLanguageModel m = Decoders.load(d, Device.cpu().withDtype("F16"))) {
+            LogitAsserts.assertClose(ref, m.promptLogits(IDS), 2e-2);
+            try (KvMemory mem = m.memorize(IDS)) {
+                assertEquals("F16", mem.metadata().get("dtype"));
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                mem.writeTo(out);
+                try (KvMemory back = m.readMemory(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+                    var greedy = org.memorag.engine.generate.GenerationConfig.greedy(5);
+                    assertArrayEquals(m.generate(mem, new int[] {3, 4}, greedy),
+                            m.generate(back, new int[] {3, 4}, greedy));
+                }
+            }
+        }
     }
 }

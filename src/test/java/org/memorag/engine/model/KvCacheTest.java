@@ -30,7 +30,8 @@ class KvCacheTest {
     @BeforeAll
     static void load() throws IOException {
         // a window of 5 makes chunk and tile boundaries cross the sliding-window edge
-        Path d = TinyCheckpoint.mistral().layers(2).slidingWindow(5, 0).seed(21).writeTo(dir.resolve("m"));
+        Path d = TinyCheckpoint.mistral().layers(2).slidingWindow(5, 0).seed(21)
+                .writeTo(dir.resolve("m"));
         model = Decoders.load(d, Device.cpu());
         reference = ReferenceDecoder.load(d);
     }
@@ -82,7 +83,8 @@ class KvCacheTest {
     @Test
     void exportImportContinueEqualsUninterrupted() throws IOException {
         int[] question = {60, 61};
-        GenerationConfig sampled = new GenerationConfig(8, 0.9, 0.95, 20, 1.2, 77L, List.of(), List.of());
+        GenerationConfig sampled = new GenerationConfig(8, 0.9, 0.95, 20, 1.2, 77L, List.of(),
+                List.of());
         int[] expected = model.generate(null, concat(CONTEXT, question), sampled);
         byte[] bytes;
         try (KvMemory memory = model.memorize(CONTEXT)) {
@@ -97,20 +99,74 @@ class KvCacheTest {
             assertArrayEquals(CONTEXT, restored.contextIds());
             // sampling with a repetition penalty over context + question, as one uninterrupted run
             assertArrayEquals(expected, model.generate(restored, question, sampled));
-            float[] a = lastLogits(model.generateDetailed(restored, question, GenerationConfig.greedy(0), true));
+            float[] a = lastLogits(model.generateDetailed(restored, question,
+                    GenerationConfig.greedy(0), true));
             float[][] full = model.promptLogits(concat(CONTEXT, question));
-            LogitAsserts.assertClose(new float[][] {full[full.length - 1]}, new float[][] {a}, 1e-5);
+            LogitAsserts.assertClose(new float[][] {full[full.length - 1]}, new float[][] {a},
+                    1e-5);
+        }
+    }
+
+    @Test
+    void memoryOfAnotherModelIsRejected(@TempDir Path other) throws IOException {
+        Path d = TinyCheckpoint.mistral().layers(2).slidingWindow(5, 0).seed(22).writeTo(other);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (KvMemory memory = model.memorize(CONTEXT)) {
+            memory.writeTo(out);
+        }
+        try (DecoderLanguageModel otherModel = Decoders.load(d, Device.cpu())) {
+            // same config, other weights: a live memory handed to another model is refused
+            try (KvMemory mine = model.memorize(CONTEXT)) {
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class,
+                        () -> otherModel.generate(mine, new int[] {1}, GenerationConfig.greedy(1)));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("memory"));
+            }
+        }
+        Path llama = TinyCheckpoint.llama().layers(2).seed(22).writeTo(other.resolve("llama"));
+        try (DecoderLanguageModel otherModel = Decoders.load(llama, Device.cpu())) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> otherModel.readMemory(new ByteArrayInputStream(out.toByteArray())));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(model.fingerprint()),
+                    e.getMessage());
         }
     }
 
     @Test
     void batchOfPromptsEqualsOneByOne() {
-        List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {9}, new int[] {50, 51, 52, 53});
+        List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {9},
+                new int[] {50, 51, 52, 53});
         GenerationConfig greedy = GenerationConfig.greedy(4);
         try (KvMemory memory = model.memorize(CONTEXT)) {
             List<int[]> batch = model.generateBatch(memory, prompts, greedy);
             for (int i = 0; i < prompts.size(); i++) {
-                assertArrayEquals(model.generate(memory, prompts.get(i), greedy), batch.get(i), "prompt " + i);
+                assertArrayEquals(model.generate(memory, prompts.get(i), greedy), batch.get(i),
+                        "prompt " + i);
+            }
+        }
+    }
+
+    @Test
+    void concurrentGenerationsOverOneMemoryEqualSequentialOnes() throws Exception {
+        GenerationConfig sampled = new GenerationConfig(6, 0.8, 0.9, 0, 1.1, 5L, List.of(),
+                List.of());
+        try (KvMemory memory = model.memorize(CONTEXT)) {
+            int[][] questions = {{1, 2}, {3}, {70, 71, 72}, {9, 9}};
+            int[][] sequential = new int[questions.length][];
+            for (int i = 0; i < questions.length; i++) {
+                sequential[i] = model.generate(memory, questions[i], sampled);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<int[]>> futures = new java.util.ArrayList<>();
+                for (int[] q : questions) {
+                    futures.add(pool.submit(() -> model.generate(memory, q, sampled)));
+                }
+                for (int i = 0; i < questions.length; i++) {
+                    assertArrayEquals(sequential[i], futures.get(i).get(), "question " + i);
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }
@@ -120,7 +176,8 @@ class KvCacheTest {
     }
 
     private static long headerBytes(byte[] file) {
-        return 8 + java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return 8 + java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
     }
 
     static int[] concat(int[] a, int[] b) {

@@ -26,8 +26,9 @@ public final class LogitAsserts {
                 }
             }
             if (worstDiff > rel * scale) {
-                fail("position " + t + ", token " + worst + ": reference " + ref[t][worst] + ", engine "
-                        + ours[t][worst] + " (|diff| " + worstDiff + " > " + rel + " x " + scale + ")");
+                fail("position " + t + ", token " + worst + ": reference " + ref[t][worst]
+                        + ", engine " + ours[t][worst] + " (|diff| " + worstDiff + " > " + rel
+                        + " x " + scale + ")");
             }
         }
     }

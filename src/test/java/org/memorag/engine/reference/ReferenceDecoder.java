@@ -25,6 +25,7 @@ public final class ReferenceDecoder {
     private final double eps, theta;
     private final boolean tied;
     private final int[] window;     // per layer, 0 = full attention
+    private final double[] invFreq;
 
     private ReferenceDecoder(Path dir) throws IOException {
         JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
@@ -39,13 +40,35 @@ public final class ReferenceDecoder {
         eps = c.get("rms_norm_eps").getAsDouble();
         theta = c.get("rope_theta").getAsDouble();
         tied = c.get("tie_word_embeddings").getAsBoolean();
+        invFreq = new double[headDim / 2];
+        JsonElement rs = c.get("rope_scaling");
+        for (int i = 0; i < invFreq.length; i++) {
+            double f = Math.pow(theta, -2.0 * i / headDim);
+            if (rs != null && !rs.isJsonNull()) {
+                // Llama 3.1 (transformers _compute_llama3_parameters), restated
+                JsonObject r = rs.getAsJsonObject();
+                double factor = r.get("factor").getAsDouble();
+                double lo = r.get("low_freq_factor").getAsDouble();
+                double hi = r.get("high_freq_factor").getAsDouble();
+                double old = r.get("original_max_position_embeddings").getAsDouble();
+                double wl = 2 * Math.PI / f;
+                if (wl > old / lo) {
+                    f = f / factor;
+                } else if (wl >= old / hi) {
+                    double t = (old / wl - lo) / (hi - lo);
+                    f = (1 - t) * f / factor + t * f;
+                }
+            }
+            invFreq[i] = f;
+        }
         window = new int[layers];
         JsonElement sw = c.get("sliding_window");
         boolean hasWindow = sw != null && !sw.isJsonNull();
         for (int l = 0; l < layers; l++) {
             if (type.equals("mistral") && hasWindow) {
                 window[l] = sw.getAsInt();
-            } else if (type.equals("qwen2") && hasWindow && c.get("use_sliding_window").getAsBoolean()
+            } else if (type.equals("qwen2") && hasWindow
+                    && c.get("use_sliding_window").getAsBoolean()
                     && l >= c.get("max_window_layers").getAsInt()) {
                 window[l] = sw.getAsInt();
             }
@@ -71,7 +94,8 @@ public final class ReferenceDecoder {
         byte[] all = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         int n = (int) b.getLong(0);
-        JsonObject h = JsonParser.parseString(new String(all, 8, n, StandardCharsets.UTF_8)).getAsJsonObject();
+        String header = new String(all, 8, n, StandardCharsets.UTF_8);
+        JsonObject h = JsonParser.parseString(header).getAsJsonObject();
         int base = 8 + n;
         for (Map.Entry<String, JsonElement> e : h.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
@@ -107,7 +131,8 @@ public final class ReferenceDecoder {
         int s = h >> 15;
         int e = (h >> 10) & 0x1F;
         int m = h & 0x3FF;
-        double mag = e == 0 ? Math.pow(2, -14) * (m / 1024.0) : Math.pow(2, e - 15) * (1 + m / 1024.0);
+        double mag = e == 0
+                ? Math.pow(2, -14) * (m / 1024.0) : Math.pow(2, e - 15) * (1 + m / 1024.0);
         return s == 1 ? -mag : mag;
     }
 
@@ -178,7 +203,8 @@ public final class ReferenceDecoder {
         double[][] out = new double[n][];
         for (int t = 0; t < n; t++) {
             double[] hn = rms(x[t], w.get("model.norm.weight"));
-            out[t] = matVec(w.get(tied ? "model.embed_tokens.weight" : "lm_head.weight"), vocab, hidden, hn);
+            out[t] = matVec(w.get(tied ? "model.embed_tokens.weight" : "lm_head.weight"), vocab,
+                    hidden, hn);
         }
         return out;
     }
@@ -227,7 +253,7 @@ public final class ReferenceDecoder {
         for (int hd = 0; hd < nHeads; hd++) {
             int o = hd * headDim;
             for (int i = 0; i < half; i++) {
-                double angle = pos * Math.pow(theta, -2.0 * i / headDim);
+                double angle = pos * invFreq[i];
                 double cos = Math.cos(angle), sin = Math.sin(angle);
                 double a = x[o + i], b = x[o + i + half];
                 y[o + i] = a * cos - b * sin;

@@ -41,9 +41,11 @@ class SafetensorsTest {
         assertEquals((short) 0x0001, HalfFloats.floatToF16(0x1p-24f));
         assertEquals(1.0f, HalfFloats.bf16ToFloat((short) 0x3F80));
         assertEquals((short) 0x3F80, HalfFloats.floatToBf16(1.0f));
-        assertEquals((short) 0x3EAB, HalfFloats.floatToBf16(1f / 3));          // 0x3EAAAAAB rounds up
+        // 0x3EAAAAAB rounds up
+        assertEquals((short) 0x3EAB, HalfFloats.floatToBf16(1f / 3));
         for (int h = 0; h < 0x7C00; h++) {                                    // every finite half
-            assertEquals((short) h, HalfFloats.floatToF16(HalfFloats.f16ToFloat((short) h)), "half " + h);
+            assertEquals((short) h, HalfFloats.floatToF16(HalfFloats.f16ToFloat((short) h)),
+                    "half " + h);
         }
     }
 
@@ -65,8 +67,10 @@ class SafetensorsTest {
             float[] b = s.load(m, "b", DataType.FLOAT32).toFloatArray();
             float[] c = s.load(m, "c", DataType.FLOAT32).toFloatArray();
             for (int i = 0; i < v.length; i++) {
-                assertEquals(HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i])), b[i], "F16 element " + i);
-                assertEquals(HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(v[i])), c[i], "BF16 element " + i);
+                assertEquals(HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i])), b[i],
+                        "F16 element " + i);
+                assertEquals(HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(v[i])), c[i],
+                        "BF16 element " + i);
                 assertEquals(v[i], c[i], Math.abs(v[i]) / 128, "BF16 keeps 8 bits of mantissa");
             }
             assertEquals(DataType.FLOAT16, s.load(m, "b", DataType.FLOAT16).getDataType());

@@ -20,7 +20,8 @@ class HfTokenizerTest {
             assertArrayEquals(new int[] {3, 17, 95, 0}, t.encode("w3 w17 w95 unknown"));
             assertArrayEquals(new int[] {TinyCheckpoint.IM_START, 5, TinyCheckpoint.IM_END},
                     t.encode("<|im_start|>w5<|im_end|>"));
-            assertEquals("w3 w17", t.decode(new int[] {TinyCheckpoint.IM_START, 3, 17, TinyCheckpoint.IM_END}));
+            assertEquals("w3 w17",
+                    t.decode(new int[] {TinyCheckpoint.IM_START, 3, 17, TinyCheckpoint.IM_END}));
             assertTrue(t.specialIds().contains(TinyCheckpoint.ENDOFTEXT));
             assertEquals(TinyCheckpoint.IM_END, t.specialTokenId("eos_token").getAsInt());
             assertTrue(t.specialTokenId("bos_token").isEmpty());
