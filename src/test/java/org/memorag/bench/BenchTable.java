@@ -59,6 +59,24 @@ final class BenchTable {
             }
             goals.add(goal(f("%d: decode >= 1.0x Jlama", n), a, j, false, 1.0));
         }
+        s.append(f("%nBy CPU time (tokens per CPU-second of the engine's whole process x %d threads:"
+                + " the speed with the cores to itself; ceiling by CPU time %.1f GFLOP/s)%n%n",
+                o.threads(), ceiling.bestCpu()));
+        s.append("| prompt | prefill ours | Jlama | PyTorch | ours/Jlama | ours/PyTorch"
+                + " | % of ceiling | decode ours | Jlama | PyTorch | ours/Jlama | ours/PyTorch |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int n : o.lengths()) {
+            Timing a = ours.get(n);
+            Timing j = jlama == null ? Timing.missing(n, "skipped") : jlama.get(n);
+            Timing t = torch == null ? Timing.missing(n, "skipped") : torch.get(n);
+            double gflops = (perTokenFlops(c) * (double) n + attentionFlops(c, n))
+                    / (a.prefillCpuMs() / 1e3 / o.threads()) / 1e9;
+            s.append(f("| %d | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s |%n", n,
+                    cpu(a, true, o), cpu(j, true, o), cpu(t, true, o), cpuRatio(a, j, true, o),
+                    cpuRatio(a, t, true, o), 100 * gflops / ceiling.bestCpu(), cpu(a, false, o),
+                    cpu(j, false, o), cpu(t, false, o), cpuRatio(a, j, false, o),
+                    cpuRatio(a, t, false, o)));
+        }
         s.append("\nfirst generated id (greedy) ours / Jlama / PyTorch: ");
         List<String> firsts = new ArrayList<>();
         for (int n : o.lengths()) {
@@ -103,6 +121,19 @@ final class BenchTable {
 
     private static String ratio(Timing a, Timing b, boolean prefill) {
         return a.ok() && b.ok() ? f("%.2fx", rate(a, prefill) / rate(b, prefill)) : "-";
+    }
+
+    private static double cpuRate(Timing t, boolean prefill, EngineBench.Options o) {
+        return prefill ? t.prefillTokensPerCpuSecond(o.threads())
+                : t.decodeTokensPerCpuSecond(o.threads());
+    }
+
+    private static String cpu(Timing t, boolean prefill, EngineBench.Options o) {
+        return t.ok() ? f("%.1f", cpuRate(t, prefill, o)) : t.note();
+    }
+
+    private static String cpuRatio(Timing a, Timing b, boolean prefill, EngineBench.Options o) {
+        return a.ok() && b.ok() ? f("%.2fx", cpuRate(a, prefill, o) / cpuRate(b, prefill, o)) : "-";
     }
 
     private static String first(Timing t) {

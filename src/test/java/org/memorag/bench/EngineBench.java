@@ -81,7 +81,7 @@ public final class EngineBench {
         List<String> loads = new ArrayList<>();
         loads.add("start " + Machine.loadAverage());
 
-        MatmulCeiling.Result ceilingBefore = MatmulCeiling.measure();
+        MatmulCeiling.Result ceilingBefore = MatmulCeiling.measure(o.threads());
         log("matmul ceiling: %s", ceilingBefore);
         Map<Integer, Timing> ours = measureOurs(dir, o);
         loads.add("after ours " + Machine.loadAverage());
@@ -108,7 +108,7 @@ public final class EngineBench {
                     out.resolve("torch.log"), o.lengths(), o.budgetSeconds());
             loads.add("after torch " + Machine.loadAverage());
         }
-        MatmulCeiling.Result ceilingAfter = MatmulCeiling.measure();
+        MatmulCeiling.Result ceilingAfter = MatmulCeiling.measure(o.threads());
         log("matmul ceiling again: %s", ceilingAfter);
         MatmulCeiling.Result ceiling = ceilingBefore.best(ceilingAfter);
         DecoderConfig c = DecoderConfig.fromJson(dir.resolve("config.json"),
