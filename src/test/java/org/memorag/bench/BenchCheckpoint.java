@@ -189,6 +189,7 @@ final class BenchCheckpoint {
     }
 
     private static com.google.gson.Gson gson() {
-        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+                .create();
     }
 }

@@ -36,7 +36,8 @@ final class BenchTable {
         s.append("- prefill FLOPs = 2 x non-embedding matmul parameters x tokens + causal attention"
                 + " (QK^T and PV over n(n+1)/2 pairs); lm_head of the last token not counted\n\n");
         s.append("| prompt | prefill tok/s ours | Jlama | PyTorch | ours/Jlama | ours/PyTorch"
-                + " | ours GFLOP/s | % of ceiling | decode tok/s ours | Jlama | PyTorch | ours/Jlama"
+                + " | ours GFLOP/s | % of ceiling | decode tok/s ours | Jlama | PyTorch"
+                + " | ours/Jlama"
                 + " | ours/PyTorch |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> goals = new ArrayList<>();
@@ -59,18 +60,19 @@ final class BenchTable {
             }
             goals.add(goal(f("%d: decode >= 1.0x Jlama", n), a, j, false, 1.0));
         }
-        s.append(f("%nBy CPU time (tokens per CPU-second of the engine's whole process x %d threads:"
-                + " the speed with the cores to itself; ceiling by CPU time %.1f GFLOP/s)%n%n",
-                o.threads(), ceiling.bestCpu()));
+        s.append(f("%nPer CPU-second (tokens per CPU-second used by the engine's whole process,"
+                + " all threads: work per CPU spent, less sensitive to other load than wall time;"
+                + " ceiling %.1f GFLOP per CPU-second)%n%n", ceiling.bestCpu()));
         s.append("| prompt | prefill ours | Jlama | PyTorch | ours/Jlama | ours/PyTorch"
-                + " | % of ceiling | decode ours | Jlama | PyTorch | ours/Jlama | ours/PyTorch |\n");
+                + " | % of ceiling | decode ours | Jlama | PyTorch | ours/Jlama"
+                + " | ours/PyTorch |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int n : o.lengths()) {
             Timing a = ours.get(n);
             Timing j = jlama == null ? Timing.missing(n, "skipped") : jlama.get(n);
             Timing t = torch == null ? Timing.missing(n, "skipped") : torch.get(n);
             double gflops = (perTokenFlops(c) * (double) n + attentionFlops(c, n))
-                    / (a.prefillCpuMs() / 1e3 / o.threads()) / 1e9;
+                    / (a.prefillCpuMs() / 1e3) / 1e9;
             s.append(f("| %d | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s |%n", n,
                     cpu(a, true, o), cpu(j, true, o), cpu(t, true, o), cpuRatio(a, j, true, o),
                     cpuRatio(a, t, true, o), 100 * gflops / ceiling.bestCpu(), cpu(a, false, o),
@@ -81,7 +83,8 @@ final class BenchTable {
         List<String> firsts = new ArrayList<>();
         for (int n : o.lengths()) {
             firsts.add(f("%d: %s / %s / %s", n, first(ours.get(n)),
-                    jlama == null ? "-" : first(jlama.get(n)), torch == null ? "-" : first(torch.get(n))));
+                    jlama == null ? "-" : first(jlama.get(n)),
+                    torch == null ? "-" : first(torch.get(n))));
         }
         s.append(String.join("; ", firsts)).append("\n\ngoals:\n");
         goals.forEach(g -> s.append("- ").append(g).append('\n'));
@@ -103,7 +106,8 @@ final class BenchTable {
                 * c.numHiddenLayers();
     }
 
-    private static String goal(String what, Timing ours, Timing base, boolean prefill, double need) {
+    private static String goal(String what, Timing ours, Timing base, boolean prefill,
+            double need) {
         if (!base.ok()) {
             return what + ": not measured (" + base.note() + ")";
         }
@@ -124,8 +128,7 @@ final class BenchTable {
     }
 
     private static double cpuRate(Timing t, boolean prefill, EngineBench.Options o) {
-        return prefill ? t.prefillTokensPerCpuSecond(o.threads())
-                : t.decodeTokensPerCpuSecond(o.threads());
+        return prefill ? t.prefillTokensPerCpuSecond() : t.decodeTokensPerCpuSecond();
     }
 
     private static String cpu(Timing t, boolean prefill, EngineBench.Options o) {

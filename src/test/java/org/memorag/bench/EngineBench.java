@@ -40,8 +40,8 @@ public final class EngineBench {
                     "--skip", ""));
             for (int i = 0; i < args.length; i += 2) {
                 if (!m.containsKey(args[i]) || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("EngineBench: unknown option or missing value '"
-                            + args[i] + "'; options: " + m.keySet());
+                    throw new IllegalArgumentException("EngineBench: unknown option or missing"
+                            + " value '" + args[i] + "'; options: " + m.keySet());
                 }
                 m.put(args[i], args[i + 1]);
             }
@@ -60,7 +60,8 @@ public final class EngineBench {
         }
 
         private static int[] ints(String csv) {
-            return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+                    .toArray();
         }
     }
 
@@ -89,7 +90,8 @@ public final class EngineBench {
         Map<Integer, Timing> jlama = null;
         if (!o.skip().contains("jlama")) {
             jlama = RunnerProcess.run("jlama", List.of(project.resolve("scripts/bench/jlama.sh")
-                    .toString(), dir.toString(), dir.resolve(BenchCheckpoint.PROMPT_FILE).toString(),
+                    .toString(), dir.toString(),
+                    dir.resolve(BenchCheckpoint.PROMPT_FILE).toString(),
                     o.csv(o.lengths()), String.valueOf(o.decode()), o.csv(o.reps()),
                     String.valueOf(o.threads())), Map.of(), out.resolve("jlama.log"), o.lengths(),
                     o.budgetSeconds());
@@ -129,8 +131,9 @@ public final class EngineBench {
                 List<double[]> reps = new ArrayList<>();
                 for (int r = 0; r < o.repsAt(i); r++) {
                     double[] v = once(d, ids, o.decode());
-                    log("ours: tokens=%d prefill_ms=%.1f decode_ms=%.1f first=%d prefill_cpu_ms=%.1f"
-                            + " decode_cpu_ms=%.1f  load %s", n, v[1], v[3], (int) v[4], v[5], v[6],
+                    log("ours: tokens=%d prefill_ms=%.1f decode_ms=%.1f first=%d"
+                            + " prefill_cpu_ms=%.1f decode_cpu_ms=%.1f  load %s", n, v[1], v[3],
+                            (int) v[4], v[5], v[6],
                             Machine.loadAverage());
                     reps.add(v);
                 }
@@ -175,9 +178,10 @@ public final class EngineBench {
         return best;
     }
 
-    private static void run(List<String> command, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .start();
+    private static void run(List<String> command, Path log)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         if (p.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue()
                     + "; see " + log);

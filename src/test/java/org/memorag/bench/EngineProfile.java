@@ -18,7 +18,8 @@ public final class EngineProfile {
     private EngineProfile() {}
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(System.getProperty("memorag.build.dir", "target"), "bench", "qwen2-100m");
+        Path dir = Path.of(System.getProperty("memorag.build.dir", "target"), "bench",
+                "qwen2-100m");
         int n = Integer.parseInt(args[0]);
         int[] ids = BenchCheckpoint.promptIds(dir, n);
         try (Decoder d = Decoders.loadDecoder(dir, Device.cpu())) {

@@ -42,7 +42,8 @@ record Machine(int cores, String cpu, int gpus, String commit, int threads) {
             Process p = new ProcessBuilder("git", "-C", project.toString(), "describe", "--always",
                     "--dirty").redirectErrorStream(true).start();
             String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? s : "unknown (" + s + ")";
+            boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return ok ? s : "unknown (" + s + ")";
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         } catch (InterruptedException e) {

@@ -34,13 +34,13 @@ record Timing(int tokens, int reps, double prefillMs, int decodeTokens, double d
         return decodeTokens / (decodeMs / 1e3);
     }
 
-    /** Prefill tokens per CPU-second of the whole process, times {@code threads}. */
-    double prefillTokensPerCpuSecond(int threads) {
-        return tokens / (prefillCpuMs / 1e3) * threads;
+    /** Prefill tokens per CPU-second used by the engine's whole process (all its threads). */
+    double prefillTokensPerCpuSecond() {
+        return tokens / (prefillCpuMs / 1e3);
     }
 
-    double decodeTokensPerCpuSecond(int threads) {
-        return decodeTokens / (decodeCpuMs / 1e3) * threads;
+    double decodeTokensPerCpuSecond() {
+        return decodeTokens / (decodeCpuMs / 1e3);
     }
 
     boolean ok() {

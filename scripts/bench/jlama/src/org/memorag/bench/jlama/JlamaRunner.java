@@ -72,7 +72,8 @@ public final class JlamaRunner {
             long c2 = cpuNanos();
             return String.format(Locale.ROOT, "rep tokens=%d prefill_ms=%.1f decode_tokens=%d"
                     + " decode_ms=%.1f first=%d prefill_cpu_ms=%.1f decode_cpu_ms=%.1f", ids.length,
-                    (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first, (c1 - c0) / 1e6, (c2 - c1) / 1e6);
+                    (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first, (c1 - c0) / 1e6,
+                    (c2 - c1) / 1e6);
         }
     }
 
