@@ -12,7 +12,9 @@ import org.memorag.engine.tensor.Device;
  * Where EngineBench's prefill time goes: one prompt length under several attention tilings and
  * prefill chunk sizes, on the benchmark checkpoint (run EngineBench once first to write it).
  * Usage: {@code scripts/bench.sh EngineProfile TOKENS CHUNK:QUERYCHUNK:KEYBLOCK ...} (KEYBLOCK 0 =
- * sized by the score budget), e.g. {@code EngineProfile 4096 2048:512:0 2048:512:512}.
+ * sized by the score budget), e.g. {@code EngineProfile 4096 2048:512:0 2048:512:512}; or
+ * {@code EngineProfile TOKENS decode THREADS...}: 32 greedy decode steps after a TOKENS prompt
+ * with PyTorch's intra-op thread count switched per run.
  */
 public final class EngineProfile {
     private EngineProfile() {}
@@ -24,6 +26,12 @@ public final class EngineProfile {
         int[] ids = BenchCheckpoint.promptIds(dir, n);
         try (Decoder d = Decoders.loadDecoder(dir, Device.cpu())) {
             prefill(d, BenchCheckpoint.promptIds(dir, 128), 2048, 512, 0);   // warm-up
+            if (args.length > 1 && args[1].equals("decode")) {
+                for (int i = 2; i < args.length; i++) {
+                    decode(d, ids, Integer.parseInt(args[i]));
+                }
+                return;
+            }
             for (int i = 1; i < args.length; i++) {
                 String[] p = args[i].split(":");
                 int chunk = Integer.parseInt(p[0]);
@@ -36,6 +44,27 @@ public final class EngineProfile {
                         + " prefill_ms=%.0f tok/s=%.1f cpu_ms=%.0f load %s%n", n, chunk, qc, kb, ms,
                         n / (ms / 1e3), cpu, Machine.loadAverage());
             }
+        }
+    }
+
+    private static void decode(Decoder d, int[] ids, int threads) {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try (KvCache cache = KvCache.create(d, ids.length + 40)) {
+            Prefill.run(cache, ids, Prefill.DEFAULT_CHUNK);
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            Prefill.run(cache, new int[] {1}, 1);   // first step at this thread count
+            long c0 = EngineBench.cpuNanos();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 32; i++) {
+                Prefill.run(cache, new int[] {1 + i}, 1);
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            double cpu = (EngineBench.cpuNanos() - c0) / 1e6;
+            System.out.printf(Locale.ROOT, "decode after %d tokens, threads=%d: 32 tokens in %.0f ms"
+                    + " (%.1f tok/s), cpu_ms=%.0f load %s%n", ids.length, threads, ms,
+                    32 / (ms / 1e3), cpu, Machine.loadAverage());
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
         }
     }
 
