@@ -88,6 +88,21 @@ class GenerateCommandTest {
     }
 
     @Test
+    void chatRendersTheFoldersTemplate() {
+        try (DecoderLanguageModel lm = Decoders.load(model, Device.cpu())) {
+            assertEquals("<|im_start|>user\nw1 w2<|im_end|>\n<|im_start|>assistant\n",
+                    lm.renderChat(java.util.List.of(
+                            org.memorag.engine.tokenize.ChatMessage.user("w1 w2")), true));
+        }
+        Run r = run("generate", "--model", model.toString(), "--prompt", "w1 w2", "--chat",
+                "--max-new-tokens", "2");
+        assertEquals(0, r.code(), r.err());
+        // <|im_start|> user w1 w2 <|im_end|> <|im_start|> assistant: 7 ids (WordLevel splits on
+        // whitespace and the special tokens; "user"/"assistant" are <unk> in the tiny vocab)
+        assertTrue(r.err().contains("prefill_tokens=7"), r.err());
+    }
+
+    @Test
     void badFlagsAreRejectedWithTheFlagName() {
         Run r = run("generate", "--model", model.toString(), "--input-ids", "1",
                 "--max-new-tokens", "2", "--temperature", "1", "--top-p", "1.5");

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.memorag.engine.generate.GenerationConfig;
 import org.memorag.engine.generate.TokenLoop;
 import org.memorag.engine.tokenize.ChatMessage;
+import org.memorag.engine.tokenize.ChatTemplate;
 import org.memorag.engine.tokenize.HfTokenizer;
 
 /**
@@ -33,6 +34,7 @@ public final class DecoderLanguageModel implements LanguageModel {
     private final HfTokenizer tokenizer;
     private final String fingerprint;
     private final Set<Integer> eosIds;
+    private volatile ChatTemplate chatTemplate;   // read on first use: loads without one
 
     DecoderLanguageModel(Path dir, Decoder decoder, HfTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
@@ -85,11 +87,19 @@ public final class DecoderLanguageModel implements LanguageModel {
         return tokenizer.decode(ids);
     }
 
+    /**
+     * Renders with the folder's own template (tokenizer_config.json chat_template, or
+     * chat_template.jinja/json) as transformers' apply_chat_template(tokenize=False) does; a
+     * folder without one fails here with a ChatTemplateException naming the file.
+     */
     @Override
     public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        throw new IllegalStateException(dir + ": chat templates are rendered by"
-                + " engine.tokenize.ChatTemplate, which is not part of this build yet;"
-                + " pass token ids or plain text instead");
+        ChatTemplate t = chatTemplate;
+        if (t == null) {
+            t = ChatTemplate.fromModelDir(dir);
+            chatTemplate = t;
+        }
+        return t.render(messages, addGenerationPrompt);
     }
 
     @Override
