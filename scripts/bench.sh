@@ -17,6 +17,9 @@ mvn -B -q -DskipTests test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
 mkdir -p target/tmp target/djl-cache
 export DJL_CACHE_DIR="$root/target/djl-cache"
+# PyTorch's OpenMP threads sleep at barriers instead of spinning (on a shared 2-core machine spinning
+# made 2-thread prefill 10x and decode 20x slower, EngineBench); one setting for ours and PyTorch eager
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 exec java @scripts/jvm.args -Djava.io.tmpdir="$root/target/tmp" -Xmx12g ${BENCH_JAVA_OPTS:-} \
     -Dmemorag.project.dir="$root" -Dmemorag.build.dir="$root/target" \
     -cp "target/test-classes:target/classes:$(cat target/test.classpath)" "org.memorag.bench.$name" "$@"

@@ -1,103 +1,194 @@
 package org.memorag.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Random;
-import org.memorag.engine.generate.GenerationConfig;
+import java.util.Map;
+import org.memorag.engine.model.Decoder;
 import org.memorag.engine.model.DecoderConfig;
-import org.memorag.engine.model.DecoderLanguageModel;
 import org.memorag.engine.model.Decoders;
-import org.memorag.engine.model.KvMemory;
+import org.memorag.engine.model.KvCache;
+import org.memorag.engine.model.Prefill;
 import org.memorag.engine.tensor.Device;
-import org.memorag.testing.TinyCheckpoint;
+import org.memorag.engine.tokenize.HfTokenizer;
 
 /**
- * Prefill and decode speed of a ~100M-parameter random Qwen2-shaped model (hidden 768, 12 layers,
- * 12 heads, 4 KV heads, intermediate 2048, vocab 32000), against the fp32 matmul ceiling measured
- * in the same run. Usage: EngineBench [model-dir] [lengths, e.g. 512,4096,16384]; writes the model
- * under target/ when no folder is given.
+ * Prefill and decode speed of our engine on a ~100M-parameter random Qwen2-shaped checkpoint
+ * ({@link BenchCheckpoint}) at several prompt lengths, side by side in one run with Jlama (its own
+ * Java 21+ JVM, scripts/bench/jlama.sh) and a PyTorch-eager forward in Python
+ * (scripts/bench/torch_qwen2.py) on the same folder, prompt ids and thread count, plus the fp32
+ * matmul ceiling measured in the same run ({@link MatmulCeiling}). Every engine: warm-up, then per
+ * length {@code reps} runs of "prefill the prompt + logits of its last token" and "decode N tokens
+ * greedily, one forward each"; medians reported. Prints one Markdown table to stdout.
+ *
+ * <p>Usage: {@code scripts/bench.sh EngineBench [--lengths 512,4096,16384] [--reps 3,2,1]
+ * [--decode 32] [--threads 2] [--budget-s 240] [--skip jlama,torch]}
  */
 public final class EngineBench {
     private EngineBench() {}
 
-    public static void main(String[] args) throws Exception {
-        Path dir = args.length > 0 && !args[0].isEmpty() ? Path.of(args[0])
-                : Path.of(System.getProperty("memorag.build.dir", "target"), "bench-qwen2-100m");
-        String[] lengths = (args.length > 1 ? args[1] : "512,4096").split(",");
-        if (!Files.exists(dir.resolve("config.json"))) {
-            TinyCheckpoint.qwen2().sizes(768, 12, 4, 2048, 32000).layers(12).seed(1).writeTo(dir);
-        }
-        double ceiling = matmulCeiling();
-        System.out.printf(Locale.ROOT, "machine: cores=%d  fp32 matmul 1024^3: %.1f GFLOP/s%n",
-                Runtime.getRuntime().availableProcessors(), ceiling);
-        try (DecoderLanguageModel lm = Decoders.load(dir, Device.cpu())) {
-            DecoderConfig c = lm.decoder().config();
-            long perToken = perTokenFlops(c);
-            System.out.println("| tokens | prefill ms | prefill tok/s | GFLOP/s | % of ceiling | decode tok/s |");
-            System.out.println("|---|---|---|---|---|---|");
-            for (String l : lengths) {
-                int n = Integer.parseInt(l.trim());
-                int[] ids = randomIds(n, c.vocabSize());
-                lm.memorize(randomIds(64, c.vocabSize())).close();       // warm-up
-                long t0 = System.nanoTime();
-                KvMemory mem = lm.memorize(ids);
-                long prefill = System.nanoTime() - t0;
-                double flops = (double) perToken * n + attentionFlops(c, n);
-                DecoderLanguageModel.Result r = lm.generateDetailed(mem, new int[] {1},
-                        GenerationConfig.greedy(32).withMaxNewTokens(32), false);
-                mem.close();
-                double decodeTps = r.decodeTokens() / (r.decodeNanos() / 1e9);
-                double gflops = flops / prefill;
-                System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.1f | %.0f%% | %.1f |%n", n,
-                        prefill / 1e6, n / (prefill / 1e9), gflops, 100 * gflops / ceiling,
-                        decodeTps);
-            }
-        }
-    }
-
-    /** Matmul flops per token outside attention scores (projections, MLP), lm_head excluded. */
-    static long perTokenFlops(DecoderConfig c) {
-        long h = c.hiddenSize();
-        long q = (long) c.numAttentionHeads() * c.headDim();
-        long kv = (long) c.numKeyValueHeads() * c.headDim();
-        long perLayer = h * q + 2 * h * kv + q * h + 3 * h * c.intermediateSize();
-        return 2 * perLayer * c.numHiddenLayers();
-    }
-
-    /** Causal attention: QK^T and PV over n(n+1)/2 pairs, per head and layer. */
-    static double attentionFlops(DecoderConfig c, int n) {
-        double pairs = n * (n + 1) / 2.0;
-        return 2.0 * 2 * pairs * c.numAttentionHeads() * c.headDim() * c.numHiddenLayers();
-    }
-
-    static int[] randomIds(int n, int vocab) {
-        Random r = new Random(n);
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = r.nextInt(vocab);
-        }
-        return ids;
-    }
-
-    static double matmulCeiling() {
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray a = m.randomNormal(new Shape(1024, 1024));
-            NDArray b = m.randomNormal(new Shape(1024, 1024));
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 12; i++) {
-                try (NDManager s = m.newSubManager()) {
-                    NDArray x = a.duplicate();
-                    x.attach(s);
-                    long t = System.nanoTime();
-                    x.matMul(b).toFloatArray();
-                    best = Math.min(best, System.nanoTime() - t);
+    record Options(int[] lengths, int[] reps, int decode, int threads, long budgetSeconds,
+            List<String> skip) {
+        static Options parse(String[] args) {
+            Map<String, String> m = new LinkedHashMap<>(Map.of("--lengths", "512,4096,16384",
+                    "--reps", "3,2,1", "--decode", "32", "--threads", "2", "--budget-s", "240",
+                    "--skip", ""));
+            for (int i = 0; i < args.length; i += 2) {
+                if (!m.containsKey(args[i]) || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("EngineBench: unknown option or missing"
+                            + " value '" + args[i] + "'; options: " + m.keySet());
                 }
+                m.put(args[i], args[i + 1]);
             }
-            return 2.0 * 1024 * 1024 * 1024 / best;
+            return new Options(ints(m.get("--lengths")), ints(m.get("--reps")),
+                    Integer.parseInt(m.get("--decode")), Integer.parseInt(m.get("--threads")),
+                    Long.parseLong(m.get("--budget-s")),
+                    m.get("--skip").isEmpty() ? List.of() : List.of(m.get("--skip").split(",")));
         }
+
+        int repsAt(int i) {
+            return reps[Math.min(i, reps.length - 1)];
+        }
+
+        String csv(int[] v) {
+            return String.join(",", Arrays.stream(v).mapToObj(String::valueOf).toList());
+        }
+
+        private static int[] ints(String csv) {
+            return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+                    .toArray();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        // every engine gets the same intra-op thread count (DJL reads this at engine start)
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(o.threads()));
+        Path project = Path.of(System.getProperty("memorag.project.dir", "."));
+        Path out = Path.of(System.getProperty("memorag.build.dir", "target")).resolve("bench");
+        Path dir = out.resolve("qwen2-100m");
+        Files.createDirectories(out);
+        int longest = Arrays.stream(o.lengths()).max().orElse(512);
+        long t0 = System.nanoTime();
+        BenchCheckpoint.ensure(dir, longest);
+        log("checkpoint %s (%.1fM parameters) ready in %.0f s", dir,
+                BenchCheckpoint.parameters() / 1e6, (System.nanoTime() - t0) / 1e9);
+        Machine machine = Machine.describe(project, o.threads());
+        List<String> loads = new ArrayList<>();
+        loads.add("start " + Machine.loadAverage());
+
+        MatmulCeiling.Result ceilingBefore = MatmulCeiling.measure(o.threads());
+        log("matmul ceiling: %s", ceilingBefore);
+        Map<Integer, Timing> ours = measureOurs(dir, o);
+        loads.add("after ours " + Machine.loadAverage());
+
+        Map<Integer, Timing> jlama = null;
+        if (!o.skip().contains("jlama")) {
+            jlama = RunnerProcess.run("jlama", List.of(project.resolve("scripts/bench/jlama.sh")
+                    .toString(), dir.toString(),
+                    dir.resolve(BenchCheckpoint.PROMPT_FILE).toString(),
+                    o.csv(o.lengths()), String.valueOf(o.decode()), o.csv(o.reps()),
+                    String.valueOf(o.threads())), Map.of(), out.resolve("jlama.log"), o.lengths(),
+                    o.budgetSeconds());
+            loads.add("after jlama " + Machine.loadAverage());
+        }
+        Map<Integer, Timing> torch = null;
+        if (!o.skip().contains("torch")) {
+            run(List.of(project.resolve("scripts/bench/setup-bench.sh").toString()),
+                    out.resolve("setup-bench.log"));
+            String t = String.valueOf(o.threads());
+            torch = RunnerProcess.run("torch", List.of("/usr/bin/python3",
+                    project.resolve("scripts/bench/torch_qwen2.py").toString(), dir.toString(),
+                    dir.resolve(BenchCheckpoint.PROMPT_FILE).toString(), o.csv(o.lengths()),
+                    String.valueOf(o.decode()), o.csv(o.reps()), t),
+                    Map.of("OMP_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t),
+                    out.resolve("torch.log"), o.lengths(), o.budgetSeconds());
+            loads.add("after torch " + Machine.loadAverage());
+        }
+        MatmulCeiling.Result ceilingAfter = MatmulCeiling.measure(o.threads());
+        log("matmul ceiling again: %s", ceilingAfter);
+        MatmulCeiling.Result ceiling = ceilingBefore.best(ceilingAfter);
+        DecoderConfig c = DecoderConfig.fromJson(dir.resolve("config.json"),
+                com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+                        .getAsJsonObject());
+        System.out.print(BenchTable.render(machine, c, o, ceiling, loads, ours, jlama, torch));
+    }
+
+    /** Our engine in this JVM: prefill via {@link Prefill#run}, then greedy one-token steps. */
+    static Map<Integer, Timing> measureOurs(Path dir, Options o) throws IOException {
+        HfTokenizer.load(dir).close();   // the folder's tokenizer.json must load in DJL too
+        Map<Integer, Timing> out = new LinkedHashMap<>();
+        try (Decoder d = Decoders.loadDecoder(dir, Device.cpu())) {
+            once(d, BenchCheckpoint.promptIds(dir, 128), 4);   // warm-up
+            for (int i = 0; i < o.lengths().length; i++) {
+                int n = o.lengths()[i];
+                int[] ids = BenchCheckpoint.promptIds(dir, n);
+                List<double[]> reps = new ArrayList<>();
+                for (int r = 0; r < o.repsAt(i); r++) {
+                    double[] v = once(d, ids, o.decode());
+                    log("ours: tokens=%d prefill_ms=%.1f decode_ms=%.1f first=%d"
+                            + " prefill_cpu_ms=%.1f decode_cpu_ms=%.1f  load %s", n, v[1], v[3],
+                            (int) v[4], v[5], v[6],
+                            Machine.loadAverage());
+                    reps.add(v);
+                }
+                out.put(n, Timing.median(reps, (int) reps.get(0)[4]));
+            }
+        }
+        return out;
+    }
+
+    /** CPU time of this whole process (JVM and PyTorch's native threads). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** {tokens, prefill_ms, decode_tokens, decode_ms, first id, prefill_cpu_ms, decode_cpu_ms}. */
+    private static double[] once(Decoder d, int[] ids, int decode) {
+        try (KvCache cache = KvCache.create(d, ids.length + decode)) {
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            int next = argmax(Prefill.run(cache, ids, Prefill.DEFAULT_CHUNK));
+            long t1 = System.nanoTime();
+            long c1 = cpuNanos();
+            int first = next;
+            for (int i = 0; i < decode; i++) {
+                next = argmax(Prefill.run(cache, new int[] {next}, 1));
+            }
+            long t2 = System.nanoTime();
+            long c2 = cpuNanos();
+            return new double[] {ids.length, (t1 - t0) / 1e6, decode, (t2 - t1) / 1e6, first,
+                (c1 - c0) / 1e6, (c2 - c1) / 1e6};
+        }
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void run(List<String> command, Path log)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed with exit " + p.exitValue()
+                    + "; see " + log);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.err.println("[bench] " + String.format(Locale.ROOT, format, args));
     }
 }

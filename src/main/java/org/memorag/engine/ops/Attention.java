@@ -15,8 +15,8 @@ import java.util.List;
  * the mask hides entirely are skipped; fully visible blocks need no mask.
  */
 public final class Attention {
-    /** Query rows per chunk. */
-    public static final int QUERY_CHUNK = 128;
+    /** Query rows per chunk: 64 keeps score blocks of long prompts cache-sized (EngineProfile). */
+    public static final int QUERY_CHUNK = 64;
     /** Upper bound on floats of one score block [heads, queryRows, keys]. */
     public static final long SCORE_BUDGET = 1L << 24;
 
