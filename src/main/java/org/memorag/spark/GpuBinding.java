@@ -56,9 +56,9 @@ public record GpuBinding(int gpuIndex) implements Serializable {
         return gpuIndex >= 0;
     }
 
-    /** The device name: "cpu" or "gpu0", "gpu1", ... (DJL's Device.fromName spelling). */
+    /** The device name: "cpu" or "cuda:0", "cuda:1", ... (the pipeline key device). */
     public String deviceName() {
-        return isGpu() ? "gpu" + gpuIndex : "cpu";
+        return isGpu() ? "cuda:" + gpuIndex : "cpu";
     }
 
     @Override

@@ -36,8 +36,8 @@ public final class Rows {
     public static final String MODELS = "models";
     public static final String TIMINGS_MS = "timings_ms";
     public static final String TOTAL_MS = "total_ms";
-    public static final String PROMPT_TOKENS = "prompt_tokens";
-    public static final String GENERATED_TOKENS = "generated_tokens";
+    public static final String QUERIES = "queries";
+    public static final String TOKEN_COUNTS = "token_counts";
     public static final String GOLD_ANSWERS = "gold_answers";
     public static final String STATUS = "status";
     public static final String ERROR = "error";
@@ -88,12 +88,11 @@ public final class Rows {
                         new Object[] {e.chunkId(), e.score(), e.text()}, Schemas.EVIDENCE));
             }
         }
-        Object timings = a.timingsMs() == null ? null
-                : scala.collection.immutable.Map.from(CollectionConverters.asScala(a.timingsMs()));
         return new GenericRowWithSchema(new Object[] {a.questionId(), a.docId(), a.taskType(),
-            a.question(), a.answer(), seq(a.clues()), seq(a.surrogateQueries()), seq(evidence),
-            a.memoryAnswer(), a.models(), timings, a.totalMs(), a.promptTokens(),
-            a.generatedTokens(), seq(a.goldAnswers()), a.status(), a.error()}, Schemas.ANSWERS);
+            a.question(), a.answer(), seq(a.clues()), seq(a.surrogateQueries()),
+            seq(a.queries()), seq(evidence), a.memoryAnswer(), map(a.models()),
+            map(a.timingsMs()), a.totalMs(), map(a.tokenCounts()), seq(a.goldAnswers()),
+            a.status(), a.error()}, Schemas.ANSWERS);
     }
 
     /** The record of an answers-table row. */
@@ -106,13 +105,11 @@ public final class Rows {
                 evidence.add(new EvidenceRow(e.getInt(0), e.getFloat(1), e.getString(2)));
             }
         }
-        int t = row.fieldIndex(TIMINGS_MS);
-        Map<String, Long> timings = row.isNullAt(t) ? null : new LinkedHashMap<>(row.getJavaMap(t));
         return new AnswerRow(row.getAs(QUESTION_ID), row.getAs(DOC_ID), row.getAs(TASK_TYPE),
                 row.getAs(QUESTION), row.getAs(ANSWER), list(row, CLUES),
-                list(row, SURROGATE_QUERIES), evidence, row.getAs(MEMORY_ANSWER),
-                row.getAs(MODELS), timings, row.<Long>getAs(TOTAL_MS),
-                row.getAs(PROMPT_TOKENS), row.getAs(GENERATED_TOKENS), list(row, GOLD_ANSWERS),
+                list(row, SURROGATE_QUERIES), list(row, QUERIES), evidence,
+                row.getAs(MEMORY_ANSWER), javaMap(row, MODELS), javaMap(row, TIMINGS_MS),
+                row.<Long>getAs(TOTAL_MS), javaMap(row, TOKEN_COUNTS), list(row, GOLD_ANSWERS),
                 row.getAs(STATUS), row.getAs(ERROR));
     }
 
@@ -151,6 +148,16 @@ public final class Rows {
     private static List<String> list(Row row, String column) {
         int i = row.fieldIndex(column);
         return row.isNullAt(i) ? null : row.getList(i);
+    }
+
+    private static <V> Map<String, V> javaMap(Row row, String column) {
+        int i = row.fieldIndex(column);
+        return row.isNullAt(i) ? null : new LinkedHashMap<>(row.<String, V>getJavaMap(i));
+    }
+
+    private static <V> Object map(Map<String, V> values) {
+        return values == null ? null
+                : scala.collection.immutable.Map.from(CollectionConverters.asScala(values));
     }
 
     private static <T> Seq<T> seq(List<T> values) {

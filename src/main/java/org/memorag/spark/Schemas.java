@@ -6,7 +6,6 @@ import static org.memorag.spark.Rows.CLUES;
 import static org.memorag.spark.Rows.DOC_ID;
 import static org.memorag.spark.Rows.ERROR;
 import static org.memorag.spark.Rows.EVIDENCE_COL;
-import static org.memorag.spark.Rows.GENERATED_TOKENS;
 import static org.memorag.spark.Rows.GOLD_ANSWERS;
 import static org.memorag.spark.Rows.LANG;
 import static org.memorag.spark.Rows.MALFORMED;
@@ -19,7 +18,7 @@ import static org.memorag.spark.Rows.N_CHARS;
 import static org.memorag.spark.Rows.N_CHUNKS;
 import static org.memorag.spark.Rows.N_TOKENS;
 import static org.memorag.spark.Rows.PROMPT_TEMPLATE;
-import static org.memorag.spark.Rows.PROMPT_TOKENS;
+import static org.memorag.spark.Rows.QUERIES;
 import static org.memorag.spark.Rows.QUESTION;
 import static org.memorag.spark.Rows.QUESTION_ID;
 import static org.memorag.spark.Rows.ROW_INDEX;
@@ -32,6 +31,7 @@ import static org.memorag.spark.Rows.TASK_TYPE;
 import static org.memorag.spark.Rows.TEXT;
 import static org.memorag.spark.Rows.TEXT_SHA256;
 import static org.memorag.spark.Rows.TIMINGS_MS;
+import static org.memorag.spark.Rows.TOKEN_COUNTS;
 import static org.memorag.spark.Rows.TITLE;
 import static org.memorag.spark.Rows.TOTAL_MS;
 import static org.memorag.spark.Rows.VERSION_PATH;
@@ -77,12 +77,15 @@ public final class Schemas {
             field(QUESTION_ID, DataTypes.StringType), field(DOC_ID, DataTypes.StringType),
             field(TASK_TYPE, DataTypes.StringType), field(QUESTION, DataTypes.StringType),
             field(ANSWER, DataTypes.StringType), field(CLUES, STRINGS),
-            field(SURROGATE_QUERIES, STRINGS),
+            field(SURROGATE_QUERIES, STRINGS), field(QUERIES, STRINGS),
             field(EVIDENCE_COL, DataTypes.createArrayType(EVIDENCE, true)),
-            field(MEMORY_ANSWER, DataTypes.StringType), field(MODELS, DataTypes.StringType),
+            field(MEMORY_ANSWER, DataTypes.StringType),
+            field(MODELS, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)),
             field(TIMINGS_MS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType)),
-            field(TOTAL_MS, DataTypes.LongType), field(PROMPT_TOKENS, DataTypes.IntegerType),
-            field(GENERATED_TOKENS, DataTypes.IntegerType), field(GOLD_ANSWERS, STRINGS),
+            field(TOTAL_MS, DataTypes.LongType),
+            field(TOKEN_COUNTS,
+                    DataTypes.createMapType(DataTypes.StringType, DataTypes.IntegerType)),
+            field(GOLD_ANSWERS, STRINGS),
             field(STATUS, DataTypes.StringType), field(ERROR, DataTypes.StringType));
 
     /** manifest: one row per corpus row. */

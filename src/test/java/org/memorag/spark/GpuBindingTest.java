@@ -15,7 +15,7 @@ class GpuBindingTest {
         GpuBinding b = GpuBinding.fromResources(
                 Map.of("gpu", new ResourceInformation("gpu", new String[] {"3", "1"})));
         assertEquals(3, b.gpuIndex());
-        assertEquals("gpu3", b.deviceName());
+        assertEquals("cuda:3", b.deviceName());
     }
 
     @Test

@@ -15,8 +15,10 @@ class RowsTest {
     @Test
     void answerRowRoundTripsThroughASparkRow() {
         AnswerRow a = new AnswerRow("q1", "d1", "memorag", "Who?", "Paul.", List.of("a clue"),
-                List.of("who wrote it?"), List.of(new EvidenceRow(3, 0.75f, "Paul, a prisoner")),
-                "Paul", "bge+qwen@abc", Map.of("recall", 12L, "generate", 30L), 45L, 800, 12,
+                List.of("who wrote it?"), List.of("a clue", "who wrote it?", "Who?"),
+                List.of(new EvidenceRow(3, 0.75f, "Paul, a prisoner")), "Paul",
+                Map.of("memory", "beacon@1a2b", "embedder", "bge@3c4d"),
+                Map.of("recall", 12L, "generate", 30L), 45L, Map.of("prompt", 800, "generated", 12),
                 List.of("Paul"), AnswerRow.OK, null);
         Row row = Rows.of(a);
         assertEquals(Schemas.ANSWERS, row.schema());
