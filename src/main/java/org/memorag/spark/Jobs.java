@@ -8,26 +8,30 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Small table summaries the jobs put in their run summary. */
+/** The row counts a job puts in its run summary, from one aggregation of its output table. */
 final class Jobs {
     private Jobs() {}
 
-    /** Row count per value of {@code column} (null counted as "null"). */
-    static Map<String, Long> countBy(Dataset<Row> table, String column) {
-        Map<String, Long> out = new TreeMap<>();
-        for (Row r : table.groupBy(col(column)).count().collectAsList()) {
-            out.put(r.isNullAt(0) ? "null" : r.get(0).toString(), r.getLong(1));
+    /** Counts of an output table: all rows, by status, by error code (text before ':'). */
+    record Counts(long rows, Map<String, Long> byStatus, Map<String, Long> byCode) {
+        long errors() {
+            return byStatus.getOrDefault(AnswerRow.ERROR, 0L);
         }
-        return out;
     }
 
-    /** Row count per error code (the text before the first ':' of {@code error}). */
-    static Map<String, Long> errorCodes(Dataset<Row> table) {
-        Map<String, Long> out = new TreeMap<>();
-        for (Row r : table.filter(col(Rows.ERROR).isNotNull())
-                .groupBy(substring_index(col(Rows.ERROR), ":", 1)).count().collectAsList()) {
-            out.put(r.getString(0), r.getLong(1));
+    static Counts count(Dataset<Row> table) {
+        long rows = 0;
+        Map<String, Long> byStatus = new TreeMap<>();
+        Map<String, Long> byCode = new TreeMap<>();
+        for (Row r : table.groupBy(col(Rows.STATUS),
+                substring_index(col(Rows.ERROR), ":", 1).as("code")).count().collectAsList()) {
+            long n = r.getLong(2);
+            rows += n;
+            byStatus.merge(r.isNullAt(0) ? "null" : r.getString(0), n, Long::sum);
+            if (!r.isNullAt(1)) {
+                byCode.merge(r.getString(1), n, Long::sum);
+            }
         }
-        return out;
+        return new Counts(rows, byStatus, byCode);
     }
 }

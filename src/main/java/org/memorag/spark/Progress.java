@@ -57,11 +57,6 @@ public final class Progress implements Serializable {
         failures.add(1);
     }
 
-    /** {@code n} rows that became status=error. */
-    public void failed(long n) {
-        failures.add(n);
-    }
-
     /** The totals so far, in a fixed order (driver side). */
     public Map<String, Long> totals() {
         Map<String, Long> m = new LinkedHashMap<>();
