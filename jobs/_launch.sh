@@ -7,14 +7,16 @@ launch() {
     local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     local jar; jar=$(ls "$root"/target/*-app.jar 2>/dev/null | head -n 1 || true)
     [ -n "$jar" ] || { echo "no target/*-app.jar: run scripts/setup.sh first" >&2; exit 1; }
-    local confs=()
-    [ -f "$root/conf/memorag.properties" ] && confs+=(--conf "$root/conf/memorag.properties")
     if command -v spark-submit >/dev/null 2>&1; then
+        # spark-submit reads FILE (spark.* and spark.memorag.<key> lines) into the SparkConf,
+        # which also reaches a driver in cluster deploy mode
         local submit=(--class "$class")
         [ -n "$master" ] && submit+=(--master "$master")
-        [ -n "$conf" ] && submit+=(--properties-file "$conf") && confs+=(--conf "$conf")
-        exec spark-submit "${submit[@]}" "$jar" "${confs[@]}" "$@"
+        [ -n "$conf" ] && submit+=(--properties-file "$conf")
+        exec spark-submit "${submit[@]}" "$jar" "$@"
     fi
+    local confs=()
+    [ -f "$root/conf/memorag.properties" ] && confs+=(--conf "$root/conf/memorag.properties")
     confs+=(--conf "$root/conf/spark-local.conf")
     [ -n "$conf" ] && confs+=(--conf "$conf")
     mkdir -p "$root/target/tmp"
