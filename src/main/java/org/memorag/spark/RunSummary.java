@@ -45,9 +45,13 @@ public final class RunSummary {
         double wall = Math.max(1e-3, ((Number) fields.get("wall_s")).doubleValue());
         long docs = totals.getOrDefault("documents", 0L);
         long questions = totals.getOrDefault("questions_answered", 0L);
-        fields.put("documents_per_hour", round(docs * 3600.0 / wall));
-        fields.put("tokens_per_s", round(totals.getOrDefault("tokens_memorized", 0L) / wall));
-        fields.put("questions_per_s", round(questions / wall));
+        if (docs > 0) {
+            fields.put("documents_per_hour", round(docs * 3600.0 / wall));
+            fields.put("tokens_per_s", round(totals.getOrDefault("tokens_memorized", 0L) / wall));
+        }
+        if (questions > 0) {
+            fields.put("questions_per_s", round(questions / wall));
+        }
         return this;
     }
 

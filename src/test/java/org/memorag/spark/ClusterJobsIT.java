@@ -64,7 +64,9 @@ class ClusterJobsIT {
     @Test
     @Timeout(300)
     void standaloneClusterRunsTheJobsOnExecutorJvms(@TempDir Path dir) {
+        long workerPid;
         try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 3072)) {
+            workerPid = cluster.workerPid();
             SparkSession spark = cluster.sessionBuilder(2048).getOrCreate();
             try {
                 String store = dir.resolve("store").toUri().toString();
@@ -75,6 +77,8 @@ class ClusterJobsIT {
                 spark.stop();
             }
         }
+        assertTrue(ProcessHandle.of(workerPid).map(h -> !h.isAlive()).orElse(true),
+                "the Worker JVM was stopped by PID");
     }
 
     @Test
