@@ -79,6 +79,11 @@ public final class SparkBench {
                 .substring(0, Math.min(3000, docs.get(0).text().length())))) {
             pipeline.ask(warm, new Question("w", "warm-up?", "rag", null, null));
         }
+        // and Spark's code paths: one small job pair, so the runs below compare warm to warm
+        Path small = Files.write(work.resolve("warm.jsonl"), List.of(docLines.get(0)),
+                StandardCharsets.UTF_8);
+        spark("local[2]", small, questionsFile, work.resolve("warm"));
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         Map<String, Double> direct = direct(pipeline, docs, questions, work.resolve("direct"));
         Map<String, Double> one = spark("local[1]", corpus, questionsFile, work.resolve("l1"));
         Map<String, Double> two = spark("local[2]", corpus, questionsFile, work.resolve("l2"));
@@ -87,8 +92,9 @@ public final class SparkBench {
         String commit = System.getenv().getOrDefault("GIT_COMMIT", "working tree");
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "SparkBench  cores=%d  commit=%s  docs=%d chars=%d"
-                + " questions=%d%n", Runtime.getRuntime().availableProcessors(), commit,
-                docs.size(), chars, questions.size()));
+                + " questions=%d  loadavg before=[%s] after=[%s]%n",
+                Runtime.getRuntime().availableProcessors(), commit, docs.size(), chars,
+                questions.size(), loadBefore, Files.readString(Path.of("/proc/loadavg")).trim()));
         t.append("| run | memorize s | docs/hour | answer s | questions/s |\n|---|---|---|---|---|\n");
         for (var e : List.of(Map.entry("direct (1 thread, no Spark)", direct),
                 Map.entry("Spark local[1]", one), Map.entry("Spark local[2]", two))) {
