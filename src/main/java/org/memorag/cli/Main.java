@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The memorag command line: one subcommand per verb. The only place that exits the JVM. */
 @Command(name = "memorag", mixinStandardHelpOptions = true,
         description = "MemoRAG over long documents in one JVM: memorize, then ask (and generate).",
-        subcommands = {MemorizeCommand.class, AskCommand.class, GenerateCommand.class})
+        subcommands = {MemorizeCommand.class, AskCommand.class, GenerateCommand.class,
+            AnswersCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
