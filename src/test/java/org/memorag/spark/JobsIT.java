@@ -137,6 +137,17 @@ class JobsIT {
         assertEquals(4, ok, "the 4 demo questions");
         assertEquals(4L, a.fields().get("questions_answered"), a.table());
         assertTrue(Files.exists(Path.of(out, RunSummary.FILE)));
+
+        // `memorag answers` reads the same folder without Spark: counts agree with the rows
+        java.io.StringWriter printed = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new org.memorag.cli.Main());
+        cli.setOut(new java.io.PrintWriter(printed));
+        assertEquals(0, cli.execute("answers", "--in", out, "--limit", "2"));
+        long errors = answers.size() - ok;
+        assertTrue(printed.toString().startsWith(answers.size() + " answers in " + out
+                + "; by status: {error=" + errors + ", ok=" + ok + "}"), printed.toString());
+        assertEquals(2, printed.toString().split("\n  answer:   ", -1).length - 1,
+                printed.toString());
     }
 
     @Test
