@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import org.memorag.engine.beacon.BeaconCheckpoint;
 import org.memorag.engine.beacon.BeaconLanguageModel;
 import org.memorag.engine.encode.BgeSmallEnV15;
+import org.memorag.engine.encode.Encoders;
 import org.memorag.engine.encode.Encoder;
 import org.memorag.engine.encode.EncoderOptions;
-import org.memorag.engine.encode.OnnxEncoder;
 import org.memorag.engine.model.Decoders;
 import org.memorag.engine.model.LanguageModel;
 import org.memorag.engine.tensor.Device;
@@ -55,10 +55,9 @@ public final class EngineModels implements ModelProvider {
     public Encoder encoder(String dir) {
         EncoderOptions options = threads > 0 ? EncoderOptions.defaults().withThreads(threads, 1)
                 : EncoderOptions.defaults();
-        if (dir.isEmpty()) {
-            return BgeSmallEnV15.load(BgeSmallEnV15.defaultCacheDir(), options);
-        }
-        return OnnxEncoder.fromModelDir(Path.of(dir), options);
+        // empty = the embedded BGE-small; a folder holds an ONNX export or BERT/XLM-R safetensors
+        return Encoders.load(dir.isEmpty() ? Encoders.EMBEDDED : dir, device, options,
+                BgeSmallEnV15.defaultCacheDir());
     }
 
     private static JsonObject configJson(Path dir) {

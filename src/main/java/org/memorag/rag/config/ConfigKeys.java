@@ -78,7 +78,8 @@ public final class ConfigKeys {
 
     // --- retrieval ----------------------------------------------------------------------------
     public static final Key<String> EMBEDDER_MODEL = Key.ofPath("embedder.model",
-            "encoder folder (BGE family); empty = the embedded BGE-small-en-v1.5 (quantized ONNX)");
+            "encoder folder (BGE family: ONNX export, or BERT/XLM-R safetensors on the engine); empty ="
+                    + " the embedded BGE-small-en-v1.5 (quantized ONNX)");
     public static final Key<String> EMBEDDER_QUERY_INSTRUCTION = Key.ofString(
             "embedder.query_instruction", "",
             "text put before every query before embedding (upstream: none)");
