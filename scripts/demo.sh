@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "${1:-$root/demo-out}" && cd "${1:-$root/demo-out}" && pwd)
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" >&2
 rm -rf "$out/store" "$out/answers"
 echo "== memorize: $root/src/demo/loogle/docs.jsonl -> $out/store" >&2
 "$root/jobs/memorize.sh" --corpus "$root/src/demo/loogle/docs.jsonl" --store "file://$out/store" \
