@@ -40,7 +40,7 @@ class LaunchersIT {
 
     @Test
     void missingOrUnknownArgumentsExitTwoNamingThem() throws Exception {
-        Result r = run(Map.of(), "jobs/memorize.sh", "--store", "file:///tmp/s");
+        Result r = run(Map.of(), "jobs/memorize.sh", "--store", "file:store");
         assertEquals(2, r.code(), r.out());
         assertTrue(r.out().contains("--corpus and --store are required"), r.out());
         r = run(Map.of(), "jobs/answer.sh", "--questions", "q.jsonl", "--store", "s");
