@@ -1,6 +1,5 @@
 package org.memorag.engine.beacon;
 
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.memorag.engine.generate.GenerationConfig;
 import org.memorag.engine.model.CheckpointException;
-import org.memorag.engine.model.DecoderConfig;
+import org.memorag.engine.model.EosIds;
 import org.memorag.engine.model.LanguageModel;
 import org.memorag.engine.model.ModelMemory;
 import org.memorag.engine.tensor.Device;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BeaconLanguageModel implements LanguageModel {
     private static final Logger log = LoggerFactory.getLogger(BeaconLanguageModel.class);
-    public static final String GENERATION_CONFIG = "generation_config.json";
+    public static final String GENERATION_CONFIG = EosIds.GENERATION_CONFIG;
 
     private final Path dir;
     private final ModelChatTemplate chatTemplate;
@@ -46,18 +45,7 @@ public final class BeaconLanguageModel implements LanguageModel {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.memoryBudgetBytes = memoryBudgetBytes;
-        Set<Integer> eos = new LinkedHashSet<>(decoder.decoderConfig().eosTokenIds());
-        Path gen = dir.resolve(GENERATION_CONFIG);
-        if (Files.isRegularFile(gen)) {
-            try {
-                JsonObject g = JsonParser.parseString(Files.readString(gen)).getAsJsonObject();
-                eos.addAll(DecoderConfig.ids(g, "eos_token_id"));
-            } catch (IOException | RuntimeException e) {
-                throw new CheckpointException(gen, "cannot read as a JSON object: "
-                        + e.getMessage(), e);
-            }
-        }
-        this.eosIds = Set.copyOf(eos);
+        this.eosIds = EosIds.of(dir, decoder.decoderConfig());
     }
 
     /**

@@ -1,10 +1,7 @@
 package org.memorag.engine.model;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,7 +20,7 @@ import org.memorag.engine.tokenize.ModelChatTemplate;
  * cache and scopes.
  */
 public final class DecoderLanguageModel implements LanguageModel {
-    public static final String GENERATION_CONFIG = "generation_config.json";
+    public static final String GENERATION_CONFIG = EosIds.GENERATION_CONFIG;
 
     /** What one generation did, with timings (model loading excluded). */
     public record Result(int[] ids, float[][] promptLogits, int prefillTokens, long prefillNanos,
@@ -42,18 +39,7 @@ public final class DecoderLanguageModel implements LanguageModel {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.fingerprint = fingerprint;
-        Set<Integer> eos = new LinkedHashSet<>(decoder.config().eosTokenIds());
-        Path gen = dir.resolve(GENERATION_CONFIG);
-        if (Files.isRegularFile(gen)) {
-            try {
-                JsonObject g = JsonParser.parseString(Files.readString(gen)).getAsJsonObject();
-                eos.addAll(DecoderConfig.ids(g, "eos_token_id"));
-            } catch (IOException | RuntimeException e) {
-                throw new CheckpointException(gen, "cannot read as a JSON object: "
-                        + e.getMessage(), e);
-            }
-        }
-        this.eosIds = Set.copyOf(eos);
+        this.eosIds = EosIds.of(dir, decoder.config());
     }
 
     public Decoder decoder() {
