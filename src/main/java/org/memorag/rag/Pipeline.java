@@ -105,6 +105,26 @@ public final class Pipeline implements AutoCloseable {
                 + new TreeMap<>(settings)).substring(0, 12);
     }
 
+    /**
+     * Encoder calls in flight when embedding: the configured number, else one per core when the
+     * engine's native threads are left to the library (a CLI or notebook JVM that owns the
+     * machine), else 1 (a Spark task slot, whose executor already runs one task per core). The
+     * encoders run one native thread per call, and a batch per core beat one batch on every
+     * core (RetrievalBench).
+     */
+    static int embedderParallelism(MemoragConfig config) {
+        int configured = config.get(ConfigKeys.EMBEDDER_PARALLELISM);
+        if (configured < 0) {
+            throw new IllegalArgumentException("config key 'embedder.parallelism' must be >= 0"
+                    + " (0 = automatic), got " + configured);
+        }
+        if (configured > 0) {
+            return configured;
+        }
+        return config.get(ConfigKeys.THREADS) == 0
+                ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
     /** Opens the pipeline with the engine's models ({@link EngineModels}). */
     public static Pipeline open(MemoragConfig config) {
         return open(config, new EngineModels(config));
@@ -125,7 +145,8 @@ public final class Pipeline implements AutoCloseable {
                     config.get(ConfigKeys.EMBEDDER_BATCH_SIZE), d.batchTokens(),
                     config.get(ConfigKeys.EMBEDDER_DOC_MAX_TOKENS),
                     config.get(ConfigKeys.EMBEDDER_QUERY_MAX_TOKENS),
-                    config.get(ConfigKeys.EMBEDDER_QUERY_INSTRUCTION), d.parallelism()));
+                    config.get(ConfigKeys.EMBEDDER_QUERY_INSTRUCTION),
+                    embedderParallelism(config)));
             MemoryMode memory = memoryMode(config, dir -> model(provider, loaded, owned, dir));
             Generator generator = generator(config, memory, encoder,
                     dir -> model(provider, loaded, owned, dir));

@@ -99,6 +99,11 @@ public final class BertEncoder implements Encoder {
     }
 
     @Override
+    public int tokenCount(String text) {
+        return tokenizer.count(text);
+    }
+
+    @Override
     public String fingerprint() {
         return fingerprint;
     }

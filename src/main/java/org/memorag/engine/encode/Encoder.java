@@ -18,6 +18,14 @@ public interface Encoder extends AutoCloseable {
      */
     float[][] encode(List<String> texts, int maxTokens);
 
+    /**
+     * Encoder tokens of the text before any truncation, special tokens included, so callers can
+     * tell which texts {@link #encode} cut short; -1 when the encoder cannot say.
+     */
+    default int tokenCount(String text) {
+        return -1;
+    }
+
     /** Stable id of the weights and settings, for artifact versions (e.g. a sha256 prefix). */
     String fingerprint();
 

@@ -64,6 +64,14 @@ final class EncoderTokenizer implements AutoCloseable {
         return out;
     }
 
+    /** Tokens of the text, special tokens included, untruncated. */
+    int count(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text to count is null");
+        }
+        return tokenizer.encode(text).getIds().length;
+    }
+
     /** Keeps the leading and trailing special tokens and the first text tokens that fit. */
     static long[] truncate(long[] ids, long[] specialMask, int maxTokens) {
         if (ids.length <= maxTokens) {

@@ -164,6 +164,11 @@ public final class OnnxEncoder implements Encoder {
     }
 
     @Override
+    public int tokenCount(String text) {
+        return tokenizer.count(text);
+    }
+
+    @Override
     public String fingerprint() {
         return fingerprint;
     }

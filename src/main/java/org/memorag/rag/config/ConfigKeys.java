@@ -89,6 +89,9 @@ public final class ConfigKeys {
             "embedder.query_max_tokens", 128, "encoder tokens kept per query when embedding");
     public static final Key<Integer> EMBEDDER_BATCH_SIZE = Key.ofInt("embedder.batch_size", 32,
             "texts per encoder call");
+    public static final Key<Integer> EMBEDDER_PARALLELISM = Key.ofInt("embedder.parallelism", 0,
+            "encoder calls in flight at once, each on one native thread; 0 = one per core when"
+                    + " 'threads' is 0, else 1 (Spark tasks: 1)");
     public static final Key<Integer> CHUNK_TOKENS_EN = Key.ofInt("chunk.tokens.en", 512,
             "cl100k tokens per retrieval chunk for English documents");
     public static final Key<Integer> CHUNK_TOKENS_ZH = Key.ofInt("chunk.tokens.zh", 2048,
@@ -143,6 +146,7 @@ public final class ConfigKeys {
             GENERATOR_API_RETRIES, GENERATOR_API_BACKOFF_MS, GENERATOR_API_TEMPERATURE,
             EXTRACTIVE_SENTENCES, EMBEDDER_MODEL, EMBEDDER_QUERY_INSTRUCTION,
             EMBEDDER_DOC_MAX_TOKENS, EMBEDDER_QUERY_MAX_TOKENS, EMBEDDER_BATCH_SIZE,
+            EMBEDDER_PARALLELISM,
             CHUNK_TOKENS_EN, CHUNK_TOKENS_ZH, RETRIEVE_HITS, RETRIEVE_INDEX_FACTORY,
             RETRIEVE_NPROBE, RETRIEVE_FALLBACK_TO_FLAT, QUERY_FILTER, LANGUAGE, TASK_DEFAULT,
             TASK_USE_MEMORY_ANSWER, TOKENS_RECALL, TOKENS_REWRITE, TOKENS_ANSWER,

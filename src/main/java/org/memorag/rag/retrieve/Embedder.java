@@ -52,6 +52,21 @@ public final class Embedder {
         return embed(texts, config.documentMaxTokens(), "", "document");
     }
 
+    /**
+     * How many of these chunk texts are longer than {@code documentMaxTokens} encoder tokens and
+     * so embedded from their beginning only (BEACON_SPEC Q19: chunks are sized in cl100k tokens,
+     * the encoder counts its own); 0 when the encoder cannot count tokens.
+     */
+    public int truncatedDocuments(List<String> texts) {
+        int n = 0;
+        for (String t : texts) {
+            if (encoder.tokenCount(t) > config.documentMaxTokens()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** One unit vector per query (instruction prepended), truncated at {@code queryMaxTokens}. */
     public float[][] embedQueries(List<String> queries) {
         return embed(queries, config.queryMaxTokens(), config.queryInstruction(), "query");

@@ -93,4 +93,22 @@ class RetrieverBgeTest {
             assertEquals(1.0, ev.get(0).score(), 5e-3);
         }
     }
+
+    @Test
+    void chunksLongerThanTheEncoderLimitAreCounted() {
+        assertEquals(4, bge.tokenCount("hello world"), "[CLS] hello world [SEP]");
+        long expected = chunks.stream().filter(c -> bge.tokenCount(c.text()) > 512).count();
+        assertEquals(expected, retriever.truncatedChunks());
+        Embedder embedder = new Embedder(bge, EmbedderConfig.DEFAULT);
+        // 1024-token chunks (cl100k) are about 1000 WordPiece tokens: all but maybe the last cut
+        List<String> big = new TextChunker(1024).chunk(FixtureDocs.read(FixtureDocs.LOOGLE_ABE))
+                .stream().map(Chunk::text).toList();
+        int cut = embedder.truncatedDocuments(big);
+        assertTrue(cut >= big.size() - 1 && cut > 0, cut + " of " + big.size());
+        try (Retriever r = Retriever.build(new TextChunker(1024).chunk(
+                FixtureDocs.read(FixtureDocs.LOOGLE_ABE)), embedder, RetrievalConfig.DEFAULT)) {
+            assertEquals(cut, r.truncatedChunks());
+        }
+        assertEquals(0, embedder.truncatedDocuments(List.of("a short chunk")));
+    }
 }
