@@ -36,6 +36,7 @@ import org.memorag.rag.memory.NoMemory;
 import org.memorag.rag.prompt.Language;
 import org.memorag.rag.prompt.LanguageDetection;
 import org.memorag.rag.prompt.Prompts;
+import org.memorag.rag.retrieve.CoreBudget;
 import org.memorag.rag.retrieve.Embedder;
 import org.memorag.rag.retrieve.EmbedderConfig;
 import org.memorag.rag.retrieve.RetrievalConfig;
@@ -123,6 +124,15 @@ public final class Pipeline implements AutoCloseable {
         }
         return config.get(ConfigKeys.THREADS) == 0
                 ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
+    /**
+     * Marks the calling thread as computing on one of the cores the pipeline's embedder shares
+     * (a Spark task for its whole run), so no other thread's embedding borrows that core while
+     * this one works, for example on a memory model; close the slot when the work ends.
+     */
+    public CoreBudget.Slot occupyCore() {
+        return retrieval.embedder().budget().occupy();
     }
 
     /** Opens the pipeline with the engine's models ({@link EngineModels}). */

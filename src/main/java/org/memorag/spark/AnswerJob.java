@@ -7,8 +7,13 @@ import static org.apache.spark.sql.functions.when;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +24,7 @@ import org.apache.spark.sql.types.StructField;
 import org.memorag.rag.config.ConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Answers a question table against memorized documents (DESIGN.md §2): read and validate every
@@ -46,29 +52,58 @@ public final class AnswerJob {
         long start = System.currentTimeMillis();
         JobConfig config = JobConfig.from(spark.sparkContext().getConf().getAll(),
                 args.confFiles(), spark.sparkContext().hadoopConfiguration(),
-                ConfigKeys.BY_NAME.keySet());
+                ConfigKeys.BY_NAME.keySet())
+                // the tasks of an executor share its cores for embedding (CoreBudget)
+                .withDefault(ConfigKeys.EMBEDDER_PARALLELISM.name(),
+                        Integer.toString(ExecutorCores.of(spark.sparkContext().getConf())));
         ExecutorModels.memoragConfig(config, GpuBinding.CPU);   // bad values fail on the driver
         Progress progress = Progress.create(spark.sparkContext());
         ProgressListener listener = new ProgressListener("answer", progress, 10_000);
         spark.sparkContext().addSparkListener(listener);
         try {
-            Dataset<Row> questions = Inputs.questions(spark, args.questions(), args.task());
+            Dataset<Row> questions = Inputs.questions(spark, args.questions(), args.task())
+                    .cache();
             Dataset<Row> joined = questions.join(manifest(spark, args.manifest()),
                     questions.col(Rows.DOC_ID).equalTo(col(Rows.MANIFEST_PREFIX + Rows.DOC_ID)),
                     "left");
-            int partitions = args.partitions() != null ? args.partitions()
-                    : spark.sparkContext().defaultParallelism();
-            Dataset<Row> answers = joined
-                    .repartition(partitions, col(Rows.DOC_ID))
-                    .sortWithinPartitions(col(Rows.DOC_ID), col(Rows.ROW_INDEX))
-                    .mapPartitions(new AnswerPartition(config, args.store(), args.manifest(),
-                            HadoopSettings.of(spark.sparkContext().hadoopConfiguration()),
-                            progress), Schemas.ANSWERS_ENCODER);
+            Dataset<Row> answers = answer(spark, questions, joined, args, config, progress);
             answers.write().mode(SaveMode.Overwrite).parquet(args.out());
-            return summarize(spark, args, progress, start);
+            RunSummary summary = summarize(spark, args, progress, start);
+            questions.unpersist();
+            return summary;
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
+    }
+
+    /**
+     * The answer rows: questions spread over the tasks by {@link QuestionBalancer} (a document
+     * with many questions is shared by several tasks), each task's rows sorted by document and
+     * input order so that a document's artifacts load once per task.
+     */
+    private static Dataset<Row> answer(SparkSession spark, Dataset<Row> questions,
+            Dataset<Row> joined, AnswerArgs args, JobConfig config, Progress progress) {
+        List<QuestionBalancer.Question> all = new ArrayList<>();
+        for (Row r : questions.select(col(Rows.DOC_ID), col(Rows.ROW_INDEX)).collectAsList()) {
+            all.add(new QuestionBalancer.Question(r.isNullAt(0) ? null : r.getString(0),
+                    r.getLong(1)));
+        }
+        int partitions = Math.max(1, Math.min(Math.max(1, all.size()), args.partitions() != null
+                ? args.partitions() : spark.sparkContext().defaultParallelism()));
+        Map<Long, Integer> assignment = QuestionBalancer.assign(all, partitions);
+        log.info("answer questions={} partitions={} questions_per_partition={}", all.size(),
+                partitions, Arrays.toString(QuestionBalancer.loads(assignment, partitions)));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Map<Long, Integer>> parts = jsc.broadcast(assignment);
+        AnswerPartition task = new AnswerPartition(config, args.store(), args.manifest(),
+                HadoopSettings.of(spark.sparkContext().hadoopConfiguration()), progress);
+        JavaRDD<Row> rows = joined.javaRDD()
+                .mapToPair(r -> new Tuple2<>(new TaskKey(parts.value().get(Rows.rowIndex(r)),
+                        r.getAs(Rows.DOC_ID), Rows.rowIndex(r)), r))
+                .repartitionAndSortWithinPartitions(new TaskKey.ByPartition(partitions))
+                .values()
+                .mapPartitions(task::call);
+        return spark.createDataFrame(rows, Schemas.ANSWERS);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.memorag.rag.MemoragException;
 import org.memorag.rag.Pipeline;
+import org.memorag.rag.retrieve.CoreBudget;
 import org.memorag.rag.artifact.DocArtifacts;
 import org.memorag.rag.retrieve.Evidence;
 import org.memorag.rag.task.Answer;
@@ -123,6 +124,7 @@ final class AnswerPartition implements MapPartitionsFunction<Row, Row> {
     /** The task's pipeline, store and current document, opened on first use, closed at the end. */
     private final class Documents implements AutoCloseable {
         private Pipeline pipeline;
+        private CoreBudget.Slot core;
         private ArtifactStore artifacts;
         private String docId;
         private String version;
@@ -131,6 +133,7 @@ final class AnswerPartition implements MapPartitionsFunction<Row, Row> {
         Pipeline pipeline() {
             if (pipeline == null) {
                 pipeline = ExecutorModels.get(config, GpuBinding.forCurrentTask());
+                core = pipeline.occupyCore();  // this task computes on its slot's core
             }
             return pipeline;
         }
@@ -160,6 +163,9 @@ final class AnswerPartition implements MapPartitionsFunction<Row, Row> {
         @Override
         public void close() throws IOException {
             closeCurrent();
+            if (core != null) {
+                core.close();
+            }
             if (artifacts != null) {
                 artifacts.close();
             }

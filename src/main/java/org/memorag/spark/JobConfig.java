@@ -72,6 +72,16 @@ public record JobConfig(Map<String, String> settings) implements Serializable {
         return new JobConfig(out);
     }
 
+    /** These settings plus {@code key=value} unless the key is set already. */
+    public JobConfig withDefault(String key, String value) {
+        if (settings.containsKey(key)) {
+            return this;
+        }
+        Map<String, String> out = new TreeMap<>(settings);
+        out.put(key, value);
+        return new JobConfig(out);
+    }
+
     /** The redaction regex to set: ours, or theirs combined with ours. */
     public static String redactionRegex(String existing) {
         if (existing == null || existing.isBlank() || existing.equals(REDACTION_REGEX)) {

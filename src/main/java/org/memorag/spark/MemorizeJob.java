@@ -45,7 +45,10 @@ public final class MemorizeJob {
         long start = System.currentTimeMillis();
         JobConfig config = JobConfig.from(spark.sparkContext().getConf().getAll(),
                 args.confFiles(), spark.sparkContext().hadoopConfiguration(),
-                ConfigKeys.BY_NAME.keySet());
+                ConfigKeys.BY_NAME.keySet())
+                // the tasks of an executor share its cores for embedding (CoreBudget)
+                .withDefault(ConfigKeys.EMBEDDER_PARALLELISM.name(),
+                        Integer.toString(ExecutorCores.of(spark.sparkContext().getConf())));
         ExecutorModels.memoragConfig(config, GpuBinding.CPU);   // bad values fail here, on the driver
         Progress progress = Progress.create(spark.sparkContext());
         ProgressListener listener = new ProgressListener("memorize", progress, 10_000);

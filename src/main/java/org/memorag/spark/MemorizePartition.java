@@ -13,6 +13,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.memorag.rag.MemoragException;
 import org.memorag.rag.Pipeline;
+import org.memorag.rag.retrieve.CoreBudget;
 import org.memorag.rag.artifact.DocArtifacts;
 import org.memorag.rag.artifact.FileEntry;
 import org.memorag.rag.artifact.Manifest;
@@ -49,7 +50,8 @@ final class MemorizePartition implements FlatMapFunction<Iterator<Row>, Row> {
         }
         Pipeline pipeline = ExecutorModels.get(config, GpuBinding.forCurrentTask());
         List<Row> out = new ArrayList<>();
-        try (ArtifactStore artifacts = ArtifactStore.create(store, hadoop.toConfiguration())) {
+        try (CoreBudget.Slot core = pipeline.occupyCore();
+                ArtifactStore artifacts = ArtifactStore.create(store, hadoop.toConfiguration())) {
             while (rows.hasNext()) {
                 out.add(Rows.of(memorize(pipeline, artifacts, Rows.corpus(rows.next()))));
             }

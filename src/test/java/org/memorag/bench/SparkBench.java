@@ -82,7 +82,9 @@ public final class SparkBench {
         // and Spark's code paths: one small job pair, so the runs below compare warm to warm
         Path small = Files.write(work.resolve("warm.jsonl"), List.of(docLines.get(0)),
                 StandardCharsets.UTF_8);
-        spark("local[2]", small, questionsFile, work.resolve("warm"));
+        // both masters: each loads its own pipeline (the core budget differs), outside timings
+        spark("local[1]", small, questionsFile, work.resolve("warm1"));
+        spark("local[2]", small, questionsFile, work.resolve("warm2"));
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         Map<String, Double> direct = direct(pipeline, docs, questions, work.resolve("direct"));
         Map<String, Double> one = spark("local[1]", corpus, questionsFile, work.resolve("l1"));

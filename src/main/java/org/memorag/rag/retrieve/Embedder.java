@@ -6,9 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.memorag.engine.encode.Encoder;
 
 /**
@@ -17,8 +18,10 @@ import org.memorag.engine.encode.Encoder;
  *
  * <p>Batches are formed from texts of similar length (sorted by length, longest first), so an
  * encoder that pads to the longest text of a call wastes little work on padding, and are
- * bounded by count and by padded tokens ({@link EmbedderConfig}); with {@code parallelism > 1}
- * several batches are encoded at once (the encoder contract makes it thread-safe). Results come
+ * bounded by count and by padded tokens ({@link EmbedderConfig}). Batches run on the calling
+ * thread and on helper threads for the idle cores of the {@link CoreBudget} (of
+ * {@code parallelism} cores, shared by every thread that uses this embedder; the encoder
+ * contract makes concurrent calls safe). Results come
  * back in input order. Every vector is checked: {@code dimension()} floats, unit length (the
  * encoder contract, so inner product is cosine; invariant T18). Thread-safe when the encoder is.
  */
@@ -28,10 +31,23 @@ public final class Embedder {
 
     private final Encoder encoder;
     private final EmbedderConfig config;
+    private final CoreBudget budget;
 
+    /** An embedder with its own budget of {@code config.parallelism()} cores. */
     public Embedder(Encoder encoder, EmbedderConfig config) {
+        this(encoder, config, new CoreBudget(config.parallelism()));
+    }
+
+    /** An embedder whose calls share {@code budget} with the other threads that occupy it. */
+    public Embedder(Encoder encoder, EmbedderConfig config, CoreBudget budget) {
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.config = Objects.requireNonNull(config, "config");
+        this.budget = Objects.requireNonNull(budget, "budget");
+    }
+
+    /** The cores this embedder's calls share (occupy one for a task's whole run). */
+    public CoreBudget budget() {
+        return budget;
     }
 
     public int dimension() {
@@ -97,40 +113,72 @@ public final class Embedder {
             from = to;
         }
         float[][] out = new float[n][];
-        int threads = Math.min(config.parallelism(), batches.size());
-        if (threads <= 1) {
-            for (int[] b : batches) {
-                encodeBatch(texts, order, b[0], b[1], maxTokens, prefix, kind, out);
-            }
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "embedder-" + kind);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> pending = new ArrayList<>();
-            for (int[] b : batches) {
-                pending.add(pool.submit(
-                        () -> encodeBatch(texts, order, b[0], b[1], maxTokens, prefix, kind, out)));
-            }
-            for (Future<?> f : pending) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while embedding " + n + " " + kind
-                    + " texts", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("embedding " + kind + " texts failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
+        try (CoreBudget.Slot self = budget.occupy()) {
+            runBatches(batches, b -> encodeBatch(texts, order, b[0], b[1], maxTokens, prefix,
+                    kind, out), n, kind);
         }
         return out;
+    }
+
+    /**
+     * Runs the batches on the calling thread plus helpers on borrowed idle cores: before each
+     * of its batches the caller takes every core that has become idle (another task finished),
+     * so a long document left alone at the end of a stage spreads over the executor.
+     */
+    private void runBatches(List<int[]> batches, Consumer<int[]> encode,
+            int n, String kind) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            int i;
+            while (failure.get() == null && (i = next.getAndIncrement()) < batches.size()) {
+                try {
+                    encode.accept(batches.get(i));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Future<?>> helpers = new ArrayList<>();
+        try {
+            while (failure.get() == null && next.get() < batches.size()) {
+                // one helper per batch still unclaimed beyond the caller's next one
+                while (batches.size() - next.get() > helpers.size() + 1 && budget.tryBorrow()) {
+                    helpers.add(CoreBudget.helpers().submit(() -> {
+                        try {
+                            work.run();
+                        } finally {
+                            budget.giveBack();
+                        }
+                    }));
+                }
+                int i = next.getAndIncrement();
+                if (i >= batches.size()) {
+                    break;
+                }
+                try {
+                    encode.accept(batches.get(i));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        } finally {
+            for (Future<?> f : helpers) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure.compareAndSet(null, new IllegalStateException("interrupted while"
+                            + " embedding " + n + " " + kind + " texts", e));
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, new IllegalStateException("embedding " + kind
+                            + " texts failed", e.getCause()));
+                }
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     /** Encodes texts {@code order[from..to)} in one call and stores them at their positions. */

@@ -20,6 +20,11 @@ public final class FaissRetrieval implements EvidenceSource {
     private final Embedder embedder;
     private final RetrievalConfig config;
 
+    /** The embedder of chunks and queries. */
+    public Embedder embedder() {
+        return embedder;
+    }
+
     public FaissRetrieval(Embedder embedder, RetrievalConfig config) {
         this.embedder = embedder;
         this.config = config;
