@@ -10,17 +10,20 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -34,9 +37,6 @@ public final class Inputs {
     private Inputs() {}
 
     private static final String CORRUPT = "_corrupt_record";
-    private static final String DUP_RANK = "_dup_rank";
-    private static final String FIRST_INDEX = "_first_index";
-    private static final String FIRST_SOURCE = "_first_source";
 
     /** The corpus at {@code path}, validated: schema {@link Schemas#VALID_CORPUS}. */
     public static Dataset<Row> corpus(SparkSession spark, String path) {
@@ -176,33 +176,68 @@ public final class Inputs {
         return spark.createDataFrame(indexed, schema.add(Rows.ROW_INDEX, "long"));
     }
 
-    /** Marks every valid row whose key an earlier valid row already has. */
+    /**
+     * Marks every valid row whose key an earlier valid row already has. The keys (key, row
+     * index, source) of the valid rows are collected to the driver, which finds the repeats;
+     * the rows themselves are only mapped, never shuffled (the jobs collect these keys anyway,
+     * to balance their tasks, and a shuffle would move every document's text).
+     */
     private static Dataset<Row> markDuplicates(Dataset<Row> checked, String key,
             StructType schema, boolean corpus) {
-        Column validKey = when(col(Rows.ERROR).isNull(), col(key));
-        WindowSpec w = Window.partitionBy(validKey).orderBy(col(Rows.ROW_INDEX));
-        Dataset<Row> ranked = checked
-                .withColumn(DUP_RANK, functions.row_number().over(w))
-                .withColumn(FIRST_INDEX, functions.first(col(Rows.ROW_INDEX)).over(w))
-                .withColumn(FIRST_SOURCE, functions.first(col(Rows.SOURCE)).over(w));
-        return ranked.map((MapFunction<Row, Row>) r -> {
-            Object[] v = Arrays.copyOf(values(r), schema.size());
-            if (r.getAs(Rows.ERROR) == null && r.<Integer>getAs(DUP_RANK) > 1) {
-                String first = Validation.where(r.<Long>getAs(FIRST_INDEX), r.getAs(FIRST_SOURCE));
-                v[schema.fieldIndex(Rows.ERROR)] = corpus
-                        ? Validation.duplicateDoc(r.getAs(key), where(r), first)
-                        : Validation.duplicateQuestion(r.getAs(key), where(r), first);
+        List<Row> keys = checked.filter(col(Rows.ERROR).isNull())
+                .select(col(key), col(Rows.ROW_INDEX), col(Rows.SOURCE)).collectAsList();
+        Map<Long, String> duplicates = duplicates(keys, corpus);
+        if (duplicates.isEmpty()) {
+            return checked;
+        }
+        Broadcast<Map<Long, String>> marks = JavaSparkContext.fromSparkContext(
+                checked.sparkSession().sparkContext()).broadcast(duplicates);
+        // by position: rows reaching a map from an earlier map carry no schema
+        int errorColumn = schema.fieldIndex(Rows.ERROR);
+        int indexColumn = schema.fieldIndex(Rows.ROW_INDEX);
+        return checked.map((MapFunction<Row, Row>) r -> {
+            String mark = r.isNullAt(errorColumn) ? marks.value().get(r.getLong(indexColumn))
+                    : null;
+            if (mark == null) {
+                return r;
             }
+            Object[] v = values(r);
+            v[errorColumn] = mark;
             return RowFactory.create(v);
         }, Encoders.row(schema));
     }
 
+    /**
+     * Row index of every repeat to its error message, from rows (key, row index, source) of
+     * valid rows: the first row of a key in input order is kept, later ones point at it.
+     */
+    static Map<Long, String> duplicates(List<Row> keys, boolean corpus) {
+        List<Row> sorted = new ArrayList<>(keys);
+        sorted.sort(Comparator.comparingLong(r -> r.getLong(1)));
+        Map<String, Row> first = new HashMap<>();
+        Map<Long, String> out = new HashMap<>();
+        for (Row r : sorted) {
+            String k = r.getString(0);
+            Row earlier = first.putIfAbsent(k, r);
+            if (earlier != null) {
+                String firstWhere = Validation.where(earlier.getLong(1), earlier.getString(2));
+                String here = where(r.getString(2), r.getLong(1));
+                out.put(r.getLong(1), corpus ? Validation.duplicateDoc(k, here, firstWhere)
+                        : Validation.duplicateQuestion(k, here, firstWhere));
+            }
+        }
+        return out;
+    }
+
     private static String where(Row r) {
-        String source = r.getAs(Rows.SOURCE);
+        return where(r.getAs(Rows.SOURCE), r.<Long>getAs(Rows.ROW_INDEX));
+    }
+
+    private static String where(String source, long rowIndex) {
         if (source != null && source.endsWith(".txt")) {
             return "file " + source;
         }
-        return Validation.where(r.<Long>getAs(Rows.ROW_INDEX), source);
+        return Validation.where(rowIndex, source);
     }
 
     private static Row appendError(Row r, String error) {
