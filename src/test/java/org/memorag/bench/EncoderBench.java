@@ -78,7 +78,7 @@ public final class EncoderBench {
                 .append(", CPU only, load average ").append(String.format("%.1f",
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage()))
-                .append("; commit ").append(commit()).append('\n');
+                .append("; commit ").append(BenchCommit.head()).append('\n');
         t.append("| configuration | sentences/s | ratio to baseline | passages/s"
                 + " | ratio to baseline |\n|---|---|---|---|---|\n");
         double s0 = median(sent[0]);
@@ -180,14 +180,4 @@ public final class EncoderBench {
         return out;
     }
 
-    private static String commit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
-            String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .strip();
-            return p.waitFor() == 0 ? c : "unknown";
-        } catch (IOException | InterruptedException e) {
-            return "unknown";
-        }
-    }
 }

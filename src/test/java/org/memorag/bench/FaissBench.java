@@ -78,7 +78,7 @@ public final class FaissBench {
                 .append(" queries, k=").append(K).append('\n');
         t.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.arch")).append(", no GPU used; ").append(env)
-                .append("; commit ").append(commit()).append('\n');
+                .append("; commit ").append(BenchCommit.head()).append('\n');
         t.append("| step | ours (Java + JNI) | baseline | baseline value | ratio ours/baseline |")
                 .append('\n');
         t.append("|---|---|---|---|---|\n");
@@ -176,20 +176,6 @@ public final class FaissBench {
         return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
     }
 
-    private static String commit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(),
-                    StandardCharsets.UTF_8).trim();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
 
     private static String envOr(String name) {
         String v = System.getenv(name);

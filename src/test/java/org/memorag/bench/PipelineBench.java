@@ -79,7 +79,7 @@ public final class PipelineBench {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         System.out.printf("| %d cores, %s | %s | %s (%d chars) | %s | %d | %d | %d | %.0f | %.0f"
                 + " | %.1f | %.0fx |%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), commit(project), docPath.getFileName(),
+                System.getProperty("os.name"), BenchCommit.head(), docPath.getFileName(),
                 text.length(), args.length > 1 ? model.getFileName() : "tiny qwen2 (random)",
                 tokens, chunks, memoryBytes, mem, save, ld, mem / ld);
         System.out.println("all memorize ms: " + Arrays.toString(memorize) + "; all load ms: "
@@ -96,18 +96,4 @@ public final class PipelineBench {
         return s[s.length / 2];
     }
 
-    private static String commit(Path project) {
-        try {
-            Process git = new ProcessBuilder("git", "-C", project.toString(), "rev-parse",
-                    "--short", "HEAD").redirectErrorStream(true).start();
-            String out = new String(git.getInputStream().readAllBytes(),
-                    StandardCharsets.UTF_8).strip();
-            return git.waitFor() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
 }

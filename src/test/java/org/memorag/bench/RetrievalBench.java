@@ -101,7 +101,7 @@ public final class RetrievalBench {
         System.out.printf(Locale.ROOT, "RetrievalBench  machine: %d cores, %s, Java %s"
                         + "  commit: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
-                System.getProperty("java.version"), commit());
+                System.getProperty("java.version"), BenchCommit.head());
         System.out.printf(Locale.ROOT, "document: %s (%,d chars, %,d cl100k tokens in chunks)%n",
                 doc[0], text.length(), tokens);
         System.out.printf(Locale.ROOT, "encoder: %s; best of %d alternated passes; CPU = process"
@@ -279,17 +279,4 @@ public final class RetrievalBench {
         return new String[] {p + " doc_id=" + bestId, best};
     }
 
-    private static String commit() {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-                    .redirectErrorStream(true).start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return git.waitFor() == 0 ? out.trim() : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
 }
