@@ -1,26 +1,25 @@
 package org.memorag.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.StructField;
 import org.memorag.rag.config.ConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +27,10 @@ import scala.Tuple2;
 
 /**
  * Answers a question table against memorized documents (DESIGN.md §2): read and validate every
- * question, join with the manifest (unknown documents still get a row), group by document so
- * each memory and index loads once per task, run each question's task, write exactly one answer
- * row per input question as Parquet.
+ * question, look its document up in the manifest (unknown documents still get a row), spread the
+ * questions over tasks by count with each task's rows grouped by document so each memory and
+ * index loads once per task, run each question's task, write exactly one answer row per input
+ * question as Parquet.
  */
 public final class AnswerJob {
     private static final Logger log = LoggerFactory.getLogger(AnswerJob.class);
@@ -63,10 +63,7 @@ public final class AnswerJob {
         try {
             Dataset<Row> questions = Inputs.questions(spark, args.questions(), args.task())
                     .cache();
-            Dataset<Row> joined = questions.join(manifest(spark, args.manifest()),
-                    questions.col(Rows.DOC_ID).equalTo(col(Rows.MANIFEST_PREFIX + Rows.DOC_ID)),
-                    "left");
-            Dataset<Row> answers = answer(spark, questions, joined, args, config, progress);
+            Dataset<Row> answers = answer(spark, questions, args, config, progress);
             answers.write().mode(SaveMode.Overwrite).parquet(args.out());
             RunSummary summary = summarize(spark, args, progress, start);
             questions.unpersist();
@@ -82,22 +79,29 @@ public final class AnswerJob {
      * input order so that a document's artifacts load once per task.
      */
     private static Dataset<Row> answer(SparkSession spark, Dataset<Row> questions,
-            Dataset<Row> joined, AnswerArgs args, JobConfig config, Progress progress) {
+            AnswerArgs args, JobConfig config, Progress progress) {
         List<QuestionBalancer.Question> all = new ArrayList<>();
+        Set<String> docIds = new HashSet<>();
         for (Row r : questions.select(col(Rows.DOC_ID), col(Rows.ROW_INDEX)).collectAsList()) {
-            all.add(new QuestionBalancer.Question(r.isNullAt(0) ? null : r.getString(0),
-                    r.getLong(1)));
+            String docId = r.isNullAt(0) ? null : r.getString(0);
+            all.add(new QuestionBalancer.Question(docId, r.getLong(1)));
+            if (docId != null) {
+                docIds.add(docId);
+            }
         }
         int partitions = Math.max(1, Math.min(Math.max(1, all.size()), args.partitions() != null
                 ? args.partitions() : spark.sparkContext().defaultParallelism()));
         Map<Long, Integer> assignment = QuestionBalancer.assign(all, partitions);
-        log.info("answer questions={} partitions={} questions_per_partition={}", all.size(),
+        Map<String, ManifestRow> manifests = manifest(spark, args.manifest(), docIds);
+        log.info("answer questions={} documents={} in_manifest={} partitions={}"
+                + " questions_per_partition={}", all.size(), docIds.size(), manifests.size(),
                 partitions, Arrays.toString(QuestionBalancer.loads(assignment, partitions)));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<Long, Integer>> parts = jsc.broadcast(assignment);
         AnswerPartition task = new AnswerPartition(config, args.store(), args.manifest(),
+                jsc.broadcast(manifests),
                 HadoopSettings.of(spark.sparkContext().hadoopConfiguration()), progress);
-        JavaRDD<Row> rows = joined.javaRDD()
+        JavaRDD<Row> rows = questions.javaRDD()
                 .mapToPair(r -> new Tuple2<>(new TaskKey(parts.value().get(Rows.rowIndex(r)),
                         r.getAs(Rows.DOC_ID), Rows.rowIndex(r)), r))
                 .repartitionAndSortWithinPartitions(new TaskKey.ByPartition(partitions))
@@ -107,10 +111,11 @@ public final class AnswerJob {
     }
 
     /**
-     * The manifest with one row per doc_id (an ok row wins over error rows of a duplicate) and
-     * its columns prefixed, ready for the join.
+     * The manifest rows of the questioned documents, one per doc_id (an ok row wins over error
+     * rows of a duplicate), streamed to the driver: a lookup table the tasks get by broadcast,
+     * instead of a join that shuffles every question row.
      */
-    static Dataset<Row> manifest(SparkSession spark, String path) {
+    static Map<String, ManifestRow> manifest(SparkSession spark, String path, Set<String> docIds) {
         Path p = new Path(path);
         try {
             if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
@@ -121,17 +126,16 @@ public final class AnswerJob {
             throw new UncheckedIOException("cannot reach the manifest " + path + ": "
                     + e.getMessage(), e);
         }
-        Dataset<Row> m = spark.read().schema(Schemas.MANIFEST).parquet(path)
-                .filter(col(Rows.DOC_ID).isNotNull());
-        Column okFirst = when(col(Rows.STATUS).equalTo(AnswerRow.OK), 0).otherwise(1);
-        Dataset<Row> one = m.withColumn("_rank", row_number().over(
-                        Window.partitionBy(col(Rows.DOC_ID)).orderBy(okFirst)))
-                .filter(col("_rank").equalTo(1)).drop("_rank");
-        List<Column> cols = new ArrayList<>();
-        for (StructField f : Schemas.MANIFEST.fields()) {
-            cols.add(col(f.name()).as(Rows.MANIFEST_PREFIX + f.name()));
+        Map<String, ManifestRow> out = new HashMap<>();
+        Iterator<Row> rows = spark.read().schema(Schemas.MANIFEST).parquet(path)
+                .filter(col(Rows.DOC_ID).isNotNull()).toLocalIterator();
+        while (rows.hasNext()) {
+            ManifestRow m = Rows.manifest(rows.next());
+            if (docIds.contains(m.docId())) {
+                out.merge(m.docId(), m, (a, b) -> a.ok() || !b.ok() ? a : b);
+            }
         }
-        return one.select(cols.toArray(Column[]::new));
+        return out;
     }
 
     private static RunSummary summarize(SparkSession spark, AnswerArgs args, Progress progress,

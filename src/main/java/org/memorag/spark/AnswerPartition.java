@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.memorag.rag.MemoragException;
 import org.memorag.rag.Pipeline;
@@ -19,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One AnswerJob task over question rows joined with the manifest and sorted by doc_id: each
+ * One AnswerJob task over question rows sorted by doc_id, with the manifest rows of their
+ * documents (broadcast; a question's document is looked up, not joined): each
  * document's artifacts load once, then its questions run in order. Every row yields exactly one
  * answer row; what cannot be answered becomes an error row with its code.
  */
@@ -30,14 +33,17 @@ final class AnswerPartition implements MapPartitionsFunction<Row, Row> {
     private final JobConfig config;
     private final String store;
     private final String manifest;
+    private final Broadcast<Map<String, ManifestRow>> manifests;
     private final HadoopSettings hadoop;
     private final Progress progress;
 
-    AnswerPartition(JobConfig config, String store, String manifest, HadoopSettings hadoop,
+    AnswerPartition(JobConfig config, String store, String manifest,
+            Broadcast<Map<String, ManifestRow>> manifests, HadoopSettings hadoop,
             Progress progress) {
         this.config = config;
         this.store = store;
         this.manifest = manifest;
+        this.manifests = manifests;
         this.hadoop = hadoop;
         this.progress = progress;
     }
@@ -66,12 +72,12 @@ final class AnswerPartition implements MapPartitionsFunction<Row, Row> {
             return error(q, input);
         }
         String who = "question_id '" + q.questionId() + "' (doc_id '" + q.docId() + "')";
-        if (!Rows.hasManifest(row)) {
+        ManifestRow m = manifests.value().get(q.docId());
+        if (m == null) {
             return error(q, RowError.UNKNOWN_DOC.message("doc_id '" + q.docId() + "' of question_id '"
                     + q.questionId() + "' is not in the manifest at " + manifest
                     + "; memorize it first or fix the question row"));
         }
-        ManifestRow m = Rows.manifest(row, Rows.MANIFEST_PREFIX);
         if (!m.ok()) {
             return error(q, RowError.DOC_FAILED.message(who + ": the document failed to memorize"
                     + " (" + m.error() + "); fix the document and run memorize again"));

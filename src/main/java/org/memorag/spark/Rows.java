@@ -56,7 +56,6 @@ public final class Rows {
     /** Internal: the 0-based position of a row in its input, for messages. */
     public static final String ROW_INDEX = "_row_index";
     /** Prefix of the manifest columns after the answer job's join with the questions. */
-    public static final String MANIFEST_PREFIX = "m_";
 
     /** A raw corpus row (schema {@link Schemas#RAW_CORPUS}). */
     public static Row rawCorpus(String docId, String text, String title, String lang,
@@ -120,19 +119,12 @@ public final class Rows {
             m.error(), m.skipped()}, Schemas.MANIFEST);
     }
 
-    /** The record of a manifest row; {@code prefix} is "" or {@link #MANIFEST_PREFIX} after a join. */
-    public static ManifestRow manifest(Row row, String prefix) {
-        return new ManifestRow(row.getAs(prefix + DOC_ID), row.getAs(prefix + TEXT_SHA256),
-                row.getAs(prefix + VERSION_PATH), row.getAs(prefix + N_CHARS),
-                row.getAs(prefix + N_TOKENS), row.getAs(prefix + N_CHUNKS),
-                row.getAs(prefix + MEMORY_BYTES), row.getAs(prefix + MEMORIZE_MS),
-                row.getAs(prefix + STATUS), row.getAs(prefix + ERROR),
-                Boolean.TRUE.equals(row.getAs(prefix + SKIPPED)));
-    }
-
-    /** Whether a joined row has a manifest match (the left join left the manifest columns null). */
-    public static boolean hasManifest(Row row) {
-        return !row.isNullAt(row.fieldIndex(MANIFEST_PREFIX + STATUS));
+    /** The record of a manifest row (schema {@link Schemas#MANIFEST}). */
+    public static ManifestRow manifest(Row row) {
+        return new ManifestRow(row.getAs(DOC_ID), row.getAs(TEXT_SHA256),
+                row.getAs(VERSION_PATH), row.getAs(N_CHARS), row.getAs(N_TOKENS),
+                row.getAs(N_CHUNKS), row.getAs(MEMORY_BYTES), row.getAs(MEMORIZE_MS),
+                row.getAs(STATUS), row.getAs(ERROR), Boolean.TRUE.equals(row.getAs(SKIPPED)));
     }
 
     /** The validation error of a validated input row, null when the row is fine. */

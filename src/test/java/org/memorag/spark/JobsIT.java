@@ -38,7 +38,7 @@ class JobsIT {
         Map<String, ManifestRow> out = new HashMap<>();
         int i = 0;
         for (Row r : spark.read().parquet(dir).collectAsList()) {
-            ManifestRow m = Rows.manifest(r, "");
+            ManifestRow m = Rows.manifest(r);
             out.put(m.docId() == null ? "#" + i++ : (out.containsKey(m.docId())
                     ? m.docId() + "@dup" : m.docId()), m);
         }

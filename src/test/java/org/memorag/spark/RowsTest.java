@@ -35,19 +35,10 @@ class RowsTest {
     }
 
     @Test
-    void manifestRowRoundTripsAndPrefixedColumnsAreRead() {
+    void manifestRowRoundTrips() {
         ManifestRow m = new ManifestRow("d1", "ab12", "file:/s/docs/d1/ab12-f", 100, 30, 2, 4096L,
                 120L, AnswerRow.OK, null, true);
-        Row row = Rows.of(m);
-        assertEquals(m, Rows.manifest(row, ""));
-        String[] names = Arrays.stream(Schemas.MANIFEST.fields())
-                .map(StructField::name).map(n -> Rows.MANIFEST_PREFIX + n).toArray(String[]::new);
-        Row prefixed = new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
-                toArray(row), new org.apache.spark.sql.types.StructType(Arrays.stream(names)
-                .map(n -> new StructField(n, Schemas.MANIFEST.apply(n.substring(2)).dataType(),
-                        true, org.apache.spark.sql.types.Metadata.empty()))
-                .toArray(StructField[]::new)));
-        assertEquals(m, Rows.manifest(prefixed, Rows.MANIFEST_PREFIX));
+        assertEquals(m, Rows.manifest(Rows.of(m)));
     }
 
     @Test
