@@ -160,7 +160,12 @@ public final class SparkBench {
 
     private static Map<String, Double> spark(String master, Path corpus, Path questions,
             Path dir) {
-        SparkSession spark = LocalSpark.builder(master).getOrCreate();
+        // Spark's own default parallelism for local[N] (N), as jobs/*.sh --master local[N] get;
+        // the test harness's fixed 4 would give local[1] four tasks and their per-task costs
+        String slots = master.replaceAll("\\D", "");
+        SparkSession spark = LocalSpark.builder(master)
+                .config("spark.default.parallelism", slots.isEmpty() ? "1" : slots)
+                .getOrCreate();
         try {
             String store = dir.resolve("store").toUri().toString();
             RunSummary m = MemorizeJob.run(spark, MemorizeArgs.parse(new String[] {"--corpus",
