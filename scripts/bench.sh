@@ -17,9 +17,10 @@ mvn -B -q -DskipTests test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
 mkdir -p target/tmp target/djl-cache
 export DJL_CACHE_DIR="$root/target/djl-cache"
-# PyTorch's OpenMP threads sleep at barriers instead of spinning (on a shared 2-core machine spinning
-# made 2-thread prefill 10x and decode 20x slower, EngineBench); one setting for ours and PyTorch eager
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# OpenMP wait policy: libgomp's default (spin briefly, then sleep) unless the caller sets one; the
+# same for ours and PyTorch eager. PASSIVE (sleep at once) made decode 1.7x slower on a quiet
+# machine (42 vs 25 ms per token, 100M model, 2 threads); ACTIVE (spin forever) made prefill and
+# decode 10-20x slower when other processes wanted the cores. Use PASSIVE on a shared machine.
 exec java @scripts/jvm.args -Djava.io.tmpdir="$root/target/tmp" -Xmx12g ${BENCH_JAVA_OPTS:-} \
     -Dmemorag.project.dir="$root" -Dmemorag.build.dir="$root/target" \
     -cp "target/test-classes:target/classes:$(cat target/test.classpath)" "org.memorag.bench.$name" "$@"
