@@ -24,7 +24,9 @@ public final class Llama implements Decoder {
                         NDArray oProj, NDArray oBias,    // [heads*D, hidden]
                         NDArray postAttentionLayernorm,  // [hidden]
                         NDArray gateProj, NDArray upProj, // [hidden, intermediate]
-                        NDArray downProj) {}             // [intermediate, hidden]
+                        NDArray downProj,
+                        // q|k|v and gate|up joined; the fields above are views of these
+                        FusedProjections fused) {}             // [intermediate, hidden]
 
     private final DecoderConfig config;
     private final NDManager manager;
@@ -72,23 +74,29 @@ public final class Llama implements Decoder {
             for (int i = 0; i < c.numHiddenLayers(); i++) {
                 String p = "model.layers." + i + ".";
                 String a = p + "self_attn.";
-                layers.add(new Layer(
-                        w.vector(p + "input_layernorm.weight", hidden, hiddenWhy),
+                NDArray norm1 = w.vector(p + "input_layernorm.weight", hidden, hiddenWhy);
+                FusedProjections f = FusedProjections.join(
                         w.linearT(a + "q_proj.weight", q, qWhy, hidden, hiddenWhy),
-                        bias ? w.vector(a + "q_proj.bias", q, qWhy) : null,
                         w.linearT(a + "k_proj.weight", kv, kvWhy, hidden, hiddenWhy),
-                        bias ? w.vector(a + "k_proj.bias", kv, kvWhy) : null,
                         w.linearT(a + "v_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                        bias ? w.vector(a + "q_proj.bias", q, qWhy) : null,
+                        bias ? w.vector(a + "k_proj.bias", kv, kvWhy) : null,
                         bias ? w.vector(a + "v_proj.bias", kv, kvWhy) : null,
-                        w.linearT(a + "o_proj.weight", hidden, hiddenWhy, q, qWhy),
-                        bias ? w.vector(a + "o_proj.bias", hidden, hiddenWhy) : null,
-                        w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
                         w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
                                 hidden, hiddenWhy),
                         w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
-                                hidden, hiddenWhy),
+                                hidden, hiddenWhy));
+                NDArray[] wv = f.qkvViews(f.qkv());
+                NDArray[] bv = f.qkvViews(f.qkvBias());
+                layers.add(new Layer(norm1, wv[0], bv[0], wv[1], bv[1], wv[2], bv[2],
+                        w.linearT(a + "o_proj.weight", hidden, hiddenWhy, q, qWhy),
+                        bias ? w.vector(a + "o_proj.bias", hidden, hiddenWhy) : null,
+                        w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
+                        f.columns(f.gateUp(), 0, c.intermediateSize()),
+                        f.columns(f.gateUp(), c.intermediateSize(), 2L * c.intermediateSize()),
                         w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy,
-                                c.intermediateSize(), interWhy)));
+                                c.intermediateSize(), interWhy),
+                        f));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
             NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
@@ -113,17 +121,18 @@ public final class Llama implements Decoder {
         NDArray h = RmsNorm.apply(x, w.inputLayernorm(), config.rmsNormEps());
         x = x.add(selfAttention(i, w, h, attention));
         h = RmsNorm.apply(x, w.postAttentionLayernorm(), config.rmsNormEps());
-        return x.add(SwiGlu.apply(h, w.gateProj(), w.upProj(), w.downProj()));
+        return x.add(w.fused().mlp(h, w.downProj()));
     }
 
     private NDArray selfAttention(int i, Layer w, NDArray h, AttentionStep attention) {
         long n = h.getShape().get(0);
         int d = config.headDim();
         int heads = config.numAttentionHeads();
-        NDArray q = biased(h.matMul(w.qProj()), w.qBias()).reshape(n, heads, d);
+        NDArray[] qkv = w.fused().project(h);
+        NDArray q = qkv[0].reshape(n, heads, d);
         int kvHeads = config.numKeyValueHeads();
-        NDArray k = biased(h.matMul(w.kProj()), w.kBias()).reshape(n, kvHeads, d);
-        NDArray v = biased(h.matMul(w.vProj()), w.vBias()).reshape(n, kvHeads, d);
+        NDArray k = qkv[1].reshape(n, kvHeads, d);
+        NDArray v = qkv[2].reshape(n, kvHeads, d);
         return biased(attention.attend(i, q, k, v).matMul(w.oProj()), w.oBias());
     }
 

@@ -27,7 +27,9 @@ public final class Qwen2 implements Decoder {
                         NDArray oProj,                   // [heads*D, hidden], no bias
                         NDArray postAttentionLayernorm,  // [hidden]
                         NDArray gateProj, NDArray upProj, // [hidden, intermediate]
-                        NDArray downProj) {}             // [intermediate, hidden]
+                        NDArray downProj,                // [intermediate, hidden]
+                        // q|k|v and gate|up joined; the fields above are views of these
+                        FusedProjections fused) {}
 
     private final DecoderConfig config;
     private final NDManager manager;
@@ -73,22 +75,28 @@ public final class Qwen2 implements Decoder {
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.numHiddenLayers(); i++) {
                 String p = "model.layers." + i + ".";
-                layers.add(new Layer(
-                        w.vector(p + "input_layernorm.weight", hidden, hiddenWhy),
+                NDArray norm1 = w.vector(p + "input_layernorm.weight", hidden, hiddenWhy);
+                FusedProjections f = FusedProjections.join(
                         w.linearT(p + "self_attn.q_proj.weight", q, qWhy, hidden, hiddenWhy),
-                        w.vector(p + "self_attn.q_proj.bias", q, qWhy),
                         w.linearT(p + "self_attn.k_proj.weight", kv, kvWhy, hidden, hiddenWhy),
-                        w.vector(p + "self_attn.k_proj.bias", kv, kvWhy),
                         w.linearT(p + "self_attn.v_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                        w.vector(p + "self_attn.q_proj.bias", q, qWhy),
+                        w.vector(p + "self_attn.k_proj.bias", kv, kvWhy),
                         w.vector(p + "self_attn.v_proj.bias", kv, kvWhy),
-                        w.linearT(p + "self_attn.o_proj.weight", hidden, hiddenWhy, q, qWhy),
-                        w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
                         w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
                                 hidden, hiddenWhy),
                         w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
-                                hidden, hiddenWhy),
+                                hidden, hiddenWhy));
+                NDArray[] wv = f.qkvViews(f.qkv());
+                NDArray[] bv = f.qkvViews(f.qkvBias());
+                layers.add(new Layer(norm1, wv[0], bv[0], wv[1], bv[1], wv[2], bv[2],
+                        w.linearT(p + "self_attn.o_proj.weight", hidden, hiddenWhy, q, qWhy),
+                        w.vector(p + "post_attention_layernorm.weight", hidden, hiddenWhy),
+                        f.columns(f.gateUp(), 0, c.intermediateSize()),
+                        f.columns(f.gateUp(), c.intermediateSize(), 2L * c.intermediateSize()),
                         w.linearT(p + "mlp.down_proj.weight", hidden, hiddenWhy,
-                                c.intermediateSize(), interWhy)));
+                                c.intermediateSize(), interWhy),
+                        f));
             }
             NDArray norm = w.vector("model.norm.weight", hidden, hiddenWhy);
             NDArray lmHead = c.tieWordEmbeddings() ? LayerWeights.contiguousTranspose(embed)
@@ -114,15 +122,16 @@ public final class Qwen2 implements Decoder {
         NDArray h = RmsNorm.apply(x, w.inputLayernorm(), config.rmsNormEps());
         x = x.add(selfAttention(i, w, h, attention));
         h = RmsNorm.apply(x, w.postAttentionLayernorm(), config.rmsNormEps());
-        return x.add(SwiGlu.apply(h, w.gateProj(), w.upProj(), w.downProj()));
+        return x.add(w.fused().mlp(h, w.downProj()));
     }
 
     private NDArray selfAttention(int i, Layer w, NDArray h, AttentionStep attention) {
         long n = h.getShape().get(0);
         int d = config.headDim();
-        NDArray q = h.matMul(w.qProj()).add(w.qBias()).reshape(n, config.numAttentionHeads(), d);
-        NDArray k = h.matMul(w.kProj()).add(w.kBias()).reshape(n, config.numKeyValueHeads(), d);
-        NDArray v = h.matMul(w.vProj()).add(w.vBias()).reshape(n, config.numKeyValueHeads(), d);
+        NDArray[] qkv = w.fused().project(h);
+        NDArray q = qkv[0].reshape(n, config.numAttentionHeads(), d);
+        NDArray k = qkv[1].reshape(n, config.numKeyValueHeads(), d);
+        NDArray v = qkv[2].reshape(n, config.numKeyValueHeads(), d);
         return attention.attend(i, q, k, v).matMul(w.oProj());
     }
 
