@@ -132,11 +132,26 @@ final class BenchTable {
     }
 
     private static String cpu(Timing t, boolean prefill, EngineBench.Options o) {
-        return t.ok() ? f("%.1f", cpuRate(t, prefill, o)) : t.note();
+        if (!t.ok()) {
+            return t.note();
+        }
+        return plausibleCpu(t, prefill, o) ? f("%.1f", cpuRate(t, prefill, o))
+                : "n/a (CPU clock implausible)";
     }
 
     private static String cpuRatio(Timing a, Timing b, boolean prefill, EngineBench.Options o) {
-        return a.ok() && b.ok() ? f("%.2fx", cpuRate(a, prefill, o) / cpuRate(b, prefill, o)) : "-";
+        return a.ok() && b.ok() && plausibleCpu(a, prefill, o) && plausibleCpu(b, prefill, o)
+                ? f("%.2fx", cpuRate(a, prefill, o) / cpuRate(b, prefill, o)) : "-";
+    }
+
+    /**
+     * CPU time can be neither negative nor above wall time x threads (plus slack for helper
+     * threads): python's process CPU clock once reported -2000 s for a 14 s prefill here.
+     */
+    private static boolean plausibleCpu(Timing t, boolean prefill, EngineBench.Options o) {
+        double cpuMs = prefill ? t.prefillCpuMs() : t.decodeCpuMs();
+        double wallMs = prefill ? t.prefillMs() : t.decodeMs();
+        return cpuMs > 0 && cpuMs <= wallMs * Math.max(1, o.threads()) * 1.5;
     }
 
     private static String first(Timing t) {

@@ -124,7 +124,9 @@ public final class EngineBench {
         HfTokenizer.load(dir).close();   // the folder's tokenizer.json must load in DJL too
         Map<Integer, Timing> out = new LinkedHashMap<>();
         try (Decoder d = Decoders.loadDecoder(dir, Device.cpu())) {
-            once(d, BenchCheckpoint.promptIds(dir, 128), 4);   // warm-up
+            // warm-up, the same for every engine: a 128-token prompt and 32 decode steps (our decode
+            // steps kept getting faster for the first ~100 steps, PyTorch allocator and caches)
+            once(d, BenchCheckpoint.promptIds(dir, 128), 32);
             for (int i = 0; i < o.lengths().length; i++) {
                 int n = o.lengths()[i];
                 int[] ids = BenchCheckpoint.promptIds(dir, n);

@@ -39,7 +39,7 @@ public final class JlamaRunner {
         AbstractModel m = ModelSupport.loadModel(dir, null, DType.F32, DType.F32, Optional.empty(),
                 Optional.of(threads));
         KvBufferCache caches = new KvBufferCache(m);
-        run(m, caches, java.util.Arrays.copyOf(all, 128), 4);   // warm-up (JIT)
+        run(m, caches, java.util.Arrays.copyOf(all, 128), 32);   // warm-up (JIT): as every engine
         System.out.println("warmup done");
         for (int i = 0; i < lengths.length; i++) {
             int n = Integer.parseInt(lengths[i].trim());
