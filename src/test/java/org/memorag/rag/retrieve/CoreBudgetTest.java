@@ -34,10 +34,32 @@ class CoreBudgetTest {
             return 8;
         }
 
+        private String caller;
+        private int awaitHelperFrom = Integer.MAX_VALUE;
+
+        /**
+         * From call {@code n} on, the caller's calls wait (at most 10 s) until a helper thread has
+         * called too, so a slow machine cannot let the caller take every batch before a helper
+         * starts: the tests then check who ran, not how fast threads start.
+         */
+        ThreadRecordingEncoder awaitHelperFrom(int n) {
+            this.caller = Thread.currentThread().getName();
+            this.awaitHelperFrom = n;
+            return this;
+        }
+
         @Override
         public float[][] encode(List<String> texts, int maxTokens) {
-            onCall.accept(calls.getAndIncrement());
-            threads.add(Thread.currentThread().getName());
+            int call = calls.getAndIncrement();
+            onCall.accept(call);
+            String me = Thread.currentThread().getName();
+            threads.add(me);
+            if (call >= awaitHelperFrom && me.equals(caller)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (threads.size() < 2 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
             callThreads.add(Thread.currentThread().getName());
             try {
                 Thread.sleep(5);  // long enough that the caller loops while helpers work
@@ -60,6 +82,41 @@ class CoreBudgetTest {
         public void close() {}
     }
 
+    /** Another thread that occupies a core of the budget until {@link #finish}. */
+    private static final class OtherTask {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread thread;
+
+        private OtherTask(CoreBudget budget, CountDownLatch held) {
+            thread = new Thread(() -> {
+                try (CoreBudget.Slot s = budget.occupy()) {
+                    held.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "other-task");
+        }
+
+        static OtherTask occupying(CoreBudget budget) throws InterruptedException {
+            CountDownLatch held = new CountDownLatch(1);
+            OtherTask t = new OtherTask(budget, held);
+            t.thread.start();
+            assertTrue(held.await(10, TimeUnit.SECONDS), "the other task took its core");
+            return t;
+        }
+
+        /** Gives the core back and waits until the thread has ended. */
+        void finish() {
+            release.countDown();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static List<String> texts(int n) {
         List<String> t = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -72,7 +129,7 @@ class CoreBudgetTest {
 
     @Test
     void idleCoresRunHelpersAndVectorsStayInOrder() {
-        ThreadRecordingEncoder enc = new ThreadRecordingEncoder(i -> { });
+        ThreadRecordingEncoder enc = new ThreadRecordingEncoder(i -> { }).awaitHelperFrom(0);
         CoreBudget budget = new CoreBudget(3);
         float[][] got = new Embedder(enc, ONE_PER_BATCH, budget).embedDocuments(texts(30));
         float[][] serial = new Embedder(new HashingTestEncoder(8), ONE_PER_BATCH)
@@ -88,51 +145,23 @@ class CoreBudgetTest {
     @Test
     void noHelperWhileEveryCoreIsOccupied() throws Exception {
         CoreBudget budget = new CoreBudget(2);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            try (CoreBudget.Slot s = budget.occupy()) {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        other.start();
-        assertTrue(held.await(10, TimeUnit.SECONDS));
+        OtherTask other = OtherTask.occupying(budget);
         ThreadRecordingEncoder enc = new ThreadRecordingEncoder(i -> { });
         new Embedder(enc, ONE_PER_BATCH, budget).embedDocuments(texts(12));
         assertEquals(Set.of(Thread.currentThread().getName()), enc.threads);
-        release.countDown();
-        other.join();
+        other.finish();
         assertEquals(0, budget.busy());
     }
 
     @Test
     void aCoreFreedMidCallIsBorrowedForTheRemainingBatches() throws Exception {
         CoreBudget budget = new CoreBudget(2);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            try (CoreBudget.Slot s = budget.occupy()) {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "other-task");
-        other.start();
-        assertTrue(held.await(10, TimeUnit.SECONDS));
+        OtherTask other = OtherTask.occupying(budget);
         ThreadRecordingEncoder enc = new ThreadRecordingEncoder(i -> {
             if (i == 2) {  // the other task ends while this call has 37 batches to go
-                release.countDown();
-                try {
-                    other.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                other.finish();
             }
-        });
+        }).awaitHelperFrom(3);
         new Embedder(enc, ONE_PER_BATCH, budget).embedDocuments(texts(40));
         String me = Thread.currentThread().getName();
         assertTrue(enc.callThreads.subList(0, 3).stream().allMatch(me::equals),
