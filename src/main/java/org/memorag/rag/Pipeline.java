@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.memorag.engine.encode.Encoder;
+import org.memorag.engine.model.GenerationConfigFile;
 import org.memorag.engine.model.LanguageModel;
 import org.memorag.engine.model.ModelMemory;
 import org.memorag.rag.artifact.ChunkRecord;
@@ -211,8 +212,31 @@ public final class Pipeline implements AutoCloseable {
         }
         Path dir = folder(c, ConfigKeys.MEMORY_MODEL, "memory.mode=" + mode);
         return new ModelMemoryMode(load.apply(dir), mode, c.get(ConfigKeys.MEMORY_LOCALIZED_REPLY),
-                c.get(ConfigKeys.MEMORY_REPETITION_PENALTY),
-                c.get(ConfigKeys.MEMORY_MAX_CONTEXT_TOKENS));
+                memoryRepetitionPenalty(c, dir), c.get(ConfigKeys.MEMORY_MAX_CONTEXT_TOKENS));
+    }
+
+    /**
+     * The repetition penalty of memory-model calls: the configured number, or with {@code auto}
+     * the checkpoint's generation_config.json value as upstream inherits it (Q34), else 1.0.
+     */
+    static double memoryRepetitionPenalty(MemoragConfig c, Path memoryDir) {
+        String v = c.get(ConfigKeys.MEMORY_REPETITION_PENALTY).trim();
+        if (v.equalsIgnoreCase("auto")) {
+            double p = GenerationConfigFile.repetitionPenalty(memoryDir).orElse(1.0);
+            log.info("memory.repetition_penalty=auto: {} (from {})", p,
+                    memoryDir.resolve("generation_config.json"));
+            return p;
+        }
+        try {
+            double p = Double.parseDouble(v);
+            if (p > 0 && !Double.isInfinite(p)) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is accepted
+        }
+        throw new IllegalArgumentException("config key 'memory.repetition_penalty' must be"
+                + " 'auto' or a positive number (1.0 = off), got '" + v + "'");
     }
 
     private static Generator generator(MemoragConfig c, MemoryMode memory, Encoder encoder,

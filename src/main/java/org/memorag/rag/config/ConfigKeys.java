@@ -28,9 +28,10 @@ public final class ConfigKeys {
     public static final Key<Integer> MEMORY_MAX_CONTEXT_TOKENS = Key.ofInt(
             "memory.max_context_tokens", 0,
             "refuse documents whose memory prompt is longer than this many tokens; 0 = no limit");
-    public static final Key<Double> MEMORY_REPETITION_PENALTY = Key.ofDouble(
-            "memory.repetition_penalty", 1.0,
-            "repetition penalty of memory-model calls (HF semantics; 1.0 = off)");
+    public static final Key<String> MEMORY_REPETITION_PENALTY = Key.ofString(
+            "memory.repetition_penalty", "auto",
+            "repetition penalty of memory-model calls (HF semantics; 1.0 = off); auto = the"
+                    + " memory checkpoint's generation_config.json value, else 1.0 (upstream)");
     public static final Key<Boolean> MEMORY_LOCALIZED_REPLY = Key.ofBoolean(
             "memory.localized_reply", false,
             "false = the English assistant reply after the context in every language (upstream);"
