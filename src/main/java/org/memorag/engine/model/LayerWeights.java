@@ -49,4 +49,31 @@ final class LayerWeights {
     NDArray matrix(String name, long rows, String rowsWhy, long cols, String colsWhy) {
         return ckpt.tensor(manager, dtype, name, rowsWhy + " x " + colsWhy, rows, cols);
     }
+
+    /**
+     * Layer {@code p}'s ("model.layers.{i}.") q/k/v projections (with biases when {@code bias})
+     * and gate/up projections, loaded transposed and joined ({@link FusedProjections}).
+     */
+    FusedProjections fusedProjections(String p, DecoderConfig c, boolean bias) {
+        long hidden = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        String hiddenWhy = "hidden_size=" + hidden;
+        String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim=" + c.headDim();
+        String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim="
+                + c.headDim();
+        String interWhy = "intermediate_size=" + c.intermediateSize();
+        String a = p + "self_attn.";
+        return FusedProjections.join(
+                linearT(a + "q_proj.weight", q, qWhy, hidden, hiddenWhy),
+                linearT(a + "k_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                linearT(a + "v_proj.weight", kv, kvWhy, hidden, hiddenWhy),
+                bias ? vector(a + "q_proj.bias", q, qWhy) : null,
+                bias ? vector(a + "k_proj.bias", kv, kvWhy) : null,
+                bias ? vector(a + "v_proj.bias", kv, kvWhy) : null,
+                linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy, hidden,
+                        hiddenWhy),
+                linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy, hidden,
+                        hiddenWhy));
+    }
 }

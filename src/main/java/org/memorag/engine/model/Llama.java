@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.memorag.engine.ops.RmsNorm;
 import org.memorag.engine.ops.Rope;
-import org.memorag.engine.ops.SwiGlu;
 import org.memorag.engine.tensor.Device;
 
 /**
@@ -61,11 +60,8 @@ public final class Llama implements Decoder {
             boolean bias = c.attentionBias();
             long hidden = c.hiddenSize();
             long q = (long) c.numAttentionHeads() * c.headDim();
-            long kv = (long) c.numKeyValueHeads() * c.headDim();
             String hiddenWhy = "hidden_size=" + hidden;
             String qWhy = "num_attention_heads=" + c.numAttentionHeads() + " x head_dim="
-                    + c.headDim();
-            String kvWhy = "num_key_value_heads=" + c.numKeyValueHeads() + " x head_dim="
                     + c.headDim();
             String interWhy = "intermediate_size=" + c.intermediateSize();
             NDArray embed = w.matrix("model.embed_tokens.weight", c.vocabSize(),
@@ -75,17 +71,7 @@ public final class Llama implements Decoder {
                 String p = "model.layers." + i + ".";
                 String a = p + "self_attn.";
                 NDArray norm1 = w.vector(p + "input_layernorm.weight", hidden, hiddenWhy);
-                FusedProjections f = FusedProjections.join(
-                        w.linearT(a + "q_proj.weight", q, qWhy, hidden, hiddenWhy),
-                        w.linearT(a + "k_proj.weight", kv, kvWhy, hidden, hiddenWhy),
-                        w.linearT(a + "v_proj.weight", kv, kvWhy, hidden, hiddenWhy),
-                        bias ? w.vector(a + "q_proj.bias", q, qWhy) : null,
-                        bias ? w.vector(a + "k_proj.bias", kv, kvWhy) : null,
-                        bias ? w.vector(a + "v_proj.bias", kv, kvWhy) : null,
-                        w.linearT(p + "mlp.gate_proj.weight", c.intermediateSize(), interWhy,
-                                hidden, hiddenWhy),
-                        w.linearT(p + "mlp.up_proj.weight", c.intermediateSize(), interWhy,
-                                hidden, hiddenWhy));
+                FusedProjections f = w.fusedProjections(p, c, bias);
                 NDArray[] wv = f.qkvViews(f.qkv());
                 NDArray[] bv = f.qkvViews(f.qkvBias());
                 layers.add(new Layer(norm1, wv[0], bv[0], wv[1], bv[1], wv[2], bv[2],
