@@ -145,15 +145,43 @@ public final class Attention {
         NDArray k = slice(scope, b.seg().keys(), b);
         NDArray s = qh.matMul(k.transpose(0, 2, 1)).toType(DataType.FLOAT32, false);
         if (b.vis() == Mask.Visibility.PARTIAL) {
-            NDArray mk = mask.block(scope, c0, c1, b.k0(), b.k1());
+            // Mask only the keys whose visibility varies (a causal chunk's diagonal, a window's
+            // edge), added in place into that slice of the scores: masking the whole block cost a
+            // full extra pass over scores of 16K-key rows.
+            int[] varying = varyingKeys(mask, c0, c1, b.k0(), b.k1());
+            NDArray mk = mask.block(scope, c0, c1, varying[0], varying[1]);
             if (!mk.getDevice().equals(s.getDevice())) {
                 mk = mk.toDevice(s.getDevice(), false);
             }
             long kvHeads = s.getShape().get(0);
             int t = b.to() - b.from();
-            s = s.reshape(kvHeads, groups, c, t).add(mk).reshape(kvHeads, (long) groups * c, t);
+            NDArray byGroup = s.reshape(kvHeads, groups, c, t);   // a view of s
+            byGroup.get(scope, new NDIndex(":, :, :, {}:{}", varying[0] - b.k0(),
+                    varying[1] - b.k0())).addi(mk);
         }
         return s;
+    }
+
+    /** Keys probed at a time when narrowing a partial block to the keys its mask changes. */
+    private static final int MASK_PROBE = 64;
+
+    /**
+     * The smallest {@code [lo, hi)} inside {@code [k0, k1)} outside which the mask hides nothing
+     * from queries {@code [q0, q1)}, probed {@link #MASK_PROBE} keys at a time.
+     */
+    static int[] varyingKeys(Mask mask, int q0, int q1, int k0, int k1) {
+        int lo = -1;
+        int hi = -1;
+        for (int p0 = k0; p0 < k1; p0 += MASK_PROBE) {
+            int p1 = Math.min(k1, p0 + MASK_PROBE);
+            if (mask.classify(q0, q1, p0, p1) != Mask.Visibility.ALL) {
+                if (lo < 0) {
+                    lo = p0;
+                }
+                hi = p1;
+            }
+        }
+        return lo < 0 ? new int[] {k0, k1} : new int[] {lo, hi};
     }
 
     private static NDArray slice(NDManager scope, NDArray kv, Block b) {
