@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * slice of the scores): long causal and sliding-window chunks against float64 attention.
  */
 class AttentionMaskNarrowingTest {
-    static final int H = 4, KV = 2, D = 8;
+    static final int H = AttentionTest.H, KV = AttentionTest.KV, D = AttentionTest.D;
 
     @Test
     void varyingKeysAreTheDiagonalOfACausalChunk() {
@@ -51,44 +51,12 @@ class AttentionMaskNarrowingTest {
                             m.create(v, new Shape(KV, keys, D)))),
                     Mask.causal(offset, window), queryChunk, keyBlock);
             float[] got = out.toFloatArray();
-            double[] want = naive(q, k, v, n, keys, offset, window);
+            double[] want = AttentionTest.naive(q, k, v, n, keys, (i, j) -> j <= offset + i
+                    && (window.isEmpty() || j > offset + i - window.getAsInt()));
             for (int i = 0; i < want.length; i++) {
                 assertEquals(want[i], got[i], 1e-5, "element " + i + " window " + window
                         + " keyBlock " + keyBlock);
             }
         }
-    }
-
-    private static double[] naive(float[] q, float[] k, float[] v, int n, int keys, int offset,
-            OptionalInt window) {
-        double[] out = new double[n * H * D];
-        for (int i = 0; i < n; i++) {
-            int p = offset + i;
-            for (int h = 0; h < H; h++) {
-                int g = h / (H / KV);
-                double[] s = new double[keys];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < keys; j++) {
-                    boolean visible = j <= p && (window.isEmpty() || j > p - window.getAsInt());
-                    double dot = 0;
-                    for (int d = 0; d < D; d++) {
-                        dot += q[(i * H + h) * D + d] * k[(g * keys + j) * D + d];
-                    }
-                    s[j] = visible ? dot / Math.sqrt(D) : Double.NEGATIVE_INFINITY;
-                    max = Math.max(max, s[j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < keys; j++) {
-                    s[j] = Math.exp(s[j] - max);
-                    sum += s[j];
-                }
-                for (int j = 0; j < keys; j++) {
-                    for (int d = 0; d < D; d++) {
-                        out[(i * H + h) * D + d] += s[j] / sum * v[(g * keys + j) * D + d];
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -29,8 +29,14 @@ class AttentionTest {
      */
     static double[] naive(float[] q, float[] k, float[] v, int keys,
             java.util.function.BiPredicate<Integer, Integer> visible) {
-        double[] out = new double[N * H * D];
-        for (int i = 0; i < N; i++) {
+        return naive(q, k, v, N, keys, visible);
+    }
+
+    /** The same for {@code n} queries. */
+    static double[] naive(float[] q, float[] k, float[] v, int n, int keys,
+            java.util.function.BiPredicate<Integer, Integer> visible) {
+        double[] out = new double[n * H * D];
+        for (int i = 0; i < n; i++) {
             for (int h = 0; h < H; h++) {
                 int g = h / (H / KV);
                 double[] s = new double[keys];
