@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.memorag.rag.config.ConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -43,13 +42,7 @@ public final class MemorizeJob {
     /** Runs the job on {@code spark}; returns the run summary (also written next to the manifest). */
     public static RunSummary run(SparkSession spark, MemorizeArgs args) {
         long start = System.currentTimeMillis();
-        JobConfig config = JobConfig.from(spark.sparkContext().getConf().getAll(),
-                args.confFiles(), spark.sparkContext().hadoopConfiguration(),
-                ConfigKeys.BY_NAME.keySet())
-                // the tasks of an executor share its cores for embedding (CoreBudget)
-                .withDefault(ConfigKeys.EMBEDDER_PARALLELISM.name(),
-                        Integer.toString(ExecutorCores.of(spark.sparkContext().getConf())));
-        ExecutorModels.memoragConfig(config, GpuBinding.CPU);   // bad values fail here, on the driver
+        JobConfig config = Jobs.config(spark, args.confFiles());
         Progress progress = Progress.create(spark.sparkContext());
         ProgressListener listener = new ProgressListener("memorize", progress, 10_000);
         spark.sparkContext().addSparkListener(listener);

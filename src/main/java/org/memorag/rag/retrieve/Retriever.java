@@ -40,6 +40,7 @@ public final class Retriever implements AutoCloseable {
             throw new IllegalArgumentException("chunk list is null");
         }
         List<String> texts = chunks.stream().map(Chunk::text).toList();
+        // a second tokenization of each chunk: ~1 ms against ~85 ms to embed it (RetrievalBench)
         int truncated = embedder.truncatedDocuments(texts);
         if (truncated > 0) {
             // upstream parity (Q19): keep the truncation, but say so, with the two ways out
