@@ -1,7 +1,7 @@
 package org.memorag.index;
 
 /**
- * JNI declarations of the FAISS shim ({@code src/main/native/faiss_jni.cpp}); nothing else.
+ * JNI declarations of the FAISS shim ({@code src/main/native/faiss/faiss_jni.cpp}); nothing else.
  *
  * <p>A handle is a {@code faiss::Index*}. Arrays are row-major: {@code x} holds {@code n * d}
  * floats, {@code distances} and {@code labels} hold {@code n * k} entries, missing hits are

@@ -118,8 +118,7 @@ public final class BeaconKv implements AutoCloseable {
             out.addAll(base.memorySegmentsUpTo(scope, layer, baseSlots));
         }
         if (memLength > 0) {
-            NDIndex f = filled(memLength);
-            out.add(new KvSegment(memK[layer].get(scope, f), memV[layer].get(scope, f)));
+            out.add(KvSegment.ofSlots(scope, memK[layer], memV[layer], 0, memLength));
         }
         return out;
     }
@@ -132,8 +131,7 @@ public final class BeaconKv implements AutoCloseable {
         }
         int own = slots - fromBase;
         if (own > 0) {
-            NDIndex f = filled(own);
-            out.add(new KvSegment(memK[layer].get(scope, f), memV[layer].get(scope, f)));
+            out.add(KvSegment.ofSlots(scope, memK[layer], memV[layer], 0, own));
         }
         return out;
     }
@@ -153,8 +151,7 @@ public final class BeaconKv implements AutoCloseable {
         openKPre[layer].set(slots, kPre);
         openKRot[layer].set(slots, kRot);
         openV[layer].set(slots, v);
-        NDIndex f = filled(openLength + t);
-        return new KvSegment(openKRot[layer].get(scope, f), openV[layer].get(scope, f));
+        return KvSegment.ofSlots(scope, openKRot[layer], openV[layer], 0, openLength + t);
     }
 
     /** Marks the {@code t} slots written by the last {@link #appendOpen} calls as cached. */

@@ -29,6 +29,7 @@ public final class KvCache implements AutoCloseable {
     private int capacity;
     private int queryChunk = Attention.QUERY_CHUNK;
     private int keyBlock = 0;
+    private Attention.Implementation attention = null;   // null: the system property's choice
 
     private KvCache(Decoder decoder, KvCache base, int capacity) {
         this.decoder = decoder;
@@ -52,7 +53,8 @@ public final class KvCache implements AutoCloseable {
      * child's frozen base. This cache must stay open and unchanged while the child lives.
      */
     public KvCache fork(int capacity) {
-        return new KvCache(decoder, this, capacity).tiling(queryChunk, keyBlock);
+        return new KvCache(decoder, this, capacity).tiling(queryChunk, keyBlock)
+                .attention(attention);
     }
 
     /**
@@ -67,6 +69,15 @@ public final class KvCache implements AutoCloseable {
         }
         this.queryChunk = queryChunk;
         this.keyBlock = keyBlock;
+        return this;
+    }
+
+    /**
+     * The attention implementation of this cache's steps (null: {@link
+     * Attention.Implementation#fromSystemProperty}); tests compare them on one model.
+     */
+    public KvCache attention(Attention.Implementation implementation) {
+        this.attention = implementation;
         return this;
     }
 
@@ -128,9 +139,7 @@ public final class KvCache implements AutoCloseable {
             out.addAll(base.segments(scope, layer, base.ownLength()));
         }
         if (upTo > 0) {
-            NDIndex filled = new NDIndex(":, 0:{}, :", upTo);
-            out.add(new KvSegment(keys[layer].get(scope, filled),
-                    values[layer].get(scope, filled)));
+            out.add(KvSegment.ofSlots(scope, keys[layer], values[layer], 0, upTo));
         }
         return out;
     }
@@ -155,7 +164,8 @@ public final class KvCache implements AutoCloseable {
             values[layer].set(slots, v.transpose(1, 0, 2));
             List<KvSegment> segs = segments(scope, layer, length + n);
             return Attention.attend(qr, segs, Mask.causal(start, c.window(layer)), queryChunk,
-                    keyBlock);
+                    keyBlock, attention != null ? attention
+                            : Attention.Implementation.fromSystemProperty());
         };
     }
 

@@ -3,6 +3,7 @@ package org.memorag.engine.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -31,6 +32,21 @@ public interface Mask {
 
     /** Float32 {@code [q1 - q0, k1 - k0]}: 0 where visible, {@link #HIDDEN} where not. */
     NDArray block(NDManager m, int q0, int q1, int k0, int k1);
+
+    /**
+     * This mask as a rule a native kernel applies itself ({@link Mask#causal} and {@link
+     * Mask#none}); empty for masks given as data.
+     */
+    default Optional<Rule> rule() {
+        return Optional.empty();
+    }
+
+    /**
+     * Causal: query row i sits at key index {@code queryOffset + i} and sees key k iff
+     * {@code k <= queryOffset + i} and, with {@code window > 0}, {@code k > queryOffset + i -
+     * window}. Not causal: every query sees every key.
+     */
+    record Rule(boolean causal, int queryOffset, int window) {}
 
     /**
      * Causal attention where query row {@code i} is the token at key index {@code queryOffset + i}
@@ -69,6 +85,14 @@ public interface Mask {
                 }
                 return hidden.toType(DataType.FLOAT32, false).mul(HIDDEN);
             }
+
+            @Override
+            public Optional<Rule> rule() {
+                if (window.isPresent() && window.getAsInt() <= 0) {
+                    return Optional.empty();   // hides everything: left to the general path
+                }
+                return Optional.of(new Rule(true, queryOffset, window.orElse(0)));
+            }
         };
     }
 
@@ -83,6 +107,11 @@ public interface Mask {
             @Override
             public NDArray block(NDManager m, int q0, int q1, int k0, int k1) {
                 return m.zeros(new ai.djl.ndarray.types.Shape(q1 - q0, k1 - k0));
+            }
+
+            @Override
+            public Optional<Rule> rule() {
+                return Optional.of(new Rule(false, 0, 0));
             }
         };
     }

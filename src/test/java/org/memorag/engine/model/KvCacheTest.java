@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memorag.engine.generate.GenerationConfig;
+import org.memorag.engine.ops.Attention;
 import org.memorag.engine.reference.LogitAsserts;
 import org.memorag.engine.reference.ReferenceDecoder;
 import org.memorag.engine.tensor.Device;
@@ -25,6 +26,9 @@ class KvCacheTest {
     static Path dir;
     static DecoderLanguageModel model;
     static ReferenceDecoder reference;
+    static final List<Attention.Implementation> IMPLEMENTATIONS = List.of(
+            Attention.Implementation.DJL, Attention.Implementation.NATIVE,
+            Attention.Implementation.NATIVE_PORTABLE);
     static final int[] CONTEXT = {4, 8, 15, 16, 23, 42, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 7, 9};
 
     @BeforeAll
@@ -58,10 +62,29 @@ class KvCacheTest {
     @Test
     void chunkedPrefillAndTiledAttentionEqualOneShot() {
         double[][] ref = reference.promptLogits(CONTEXT);
-        for (int[] t : new int[][] {{3, 2, 2}, {4, 1, 3}, {7, 5, 0}, {18, 18, 1}}) {
-            try (KvCache cache = KvCache.create(model.decoder(), 1).tiling(t[1], t[2])) {
-                float[][] got = Prefill.runAllLogits(cache, CONTEXT, t[0]);
-                LogitAsserts.assertClose(ref, got, 1e-4);
+        for (Attention.Implementation impl : IMPLEMENTATIONS) {
+            // the tilings shape the DJL path's blocks; the native kernel tiles on its own
+            for (int[] t : new int[][] {{3, 2, 2}, {4, 1, 3}, {7, 5, 0}, {18, 18, 1}}) {
+                try (KvCache cache = KvCache.create(model.decoder(), 1).tiling(t[1], t[2])
+                        .attention(impl)) {
+                    float[][] got = Prefill.runAllLogits(cache, CONTEXT, t[0]);
+                    LogitAsserts.assertClose(ref, got, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void longPromptInChunksMatchesReferenceOnEveryImplementation() {
+        // 150 tokens: several native query tiles and key blocks, the window's edge inside each
+        int[] ids = new int[150];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (i * 37 + 11) % 97;
+        }
+        double[][] ref = reference.promptLogits(ids);
+        for (Attention.Implementation impl : IMPLEMENTATIONS) {
+            try (KvCache cache = KvCache.create(model.decoder(), 8).attention(impl)) {
+                LogitAsserts.assertClose(ref, Prefill.runAllLogits(cache, ids, 64), 1e-4);
             }
         }
     }

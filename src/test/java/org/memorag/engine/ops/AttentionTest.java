@@ -12,7 +12,10 @@ import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The low-level attention API engine.beacon builds on: segments, explicit masks, tiling. */
+/**
+ * The low-level attention API engine.beacon builds on: segments, explicit masks, tiling, on DJL ops
+ * and on the native kernel.
+ */
 class AttentionTest {
     static final int N = 9, H = 4, KV = 2, D = 8, PREFIX = 5;
 
@@ -92,10 +95,17 @@ class AttentionTest {
             double[] window = naive(q, k, v, keys, (i, j) -> j <= PREFIX + i && j > PREFIX + i - 3);
             Mask full = Mask.causal(PREFIX, OptionalInt.empty());
             Mask slide = Mask.causal(PREFIX, OptionalInt.of(3));
-            for (int[] t : new int[][] {{512, 0}, {2, 3}, {4, 1}, {1, 5}}) {
-                assertClose(causal, Attention.attend(qa, two, full, t[0], t[1]).toFloatArray());
-                assertClose(causal, Attention.attend(qa, one, full, t[0], t[1]).toFloatArray());
-                assertClose(window, Attention.attend(qa, two, slide, t[0], t[1]).toFloatArray());
+            for (Attention.Implementation impl : List.of(Attention.Implementation.DJL,
+                    Attention.Implementation.NATIVE)) {
+                // the tilings change only the DJL path's blocks; the native kernel has its own
+                for (int[] t : new int[][] {{512, 0}, {2, 3}, {4, 1}, {1, 5}}) {
+                    assertClose(causal, Attention.attend(qa, two, full, t[0], t[1], impl)
+                            .toFloatArray());
+                    assertClose(causal, Attention.attend(qa, one, full, t[0], t[1], impl)
+                            .toFloatArray());
+                    assertClose(window, Attention.attend(qa, two, slide, t[0], t[1], impl)
+                            .toFloatArray());
+                }
             }
             // an explicit mask: every query sees the prefix and only itself among the step keys
             float[] add = new float[N * keys];
