@@ -76,6 +76,32 @@ class NativeAttentionTest {
     }
 
     @Test
+    void sharpScoresStayExactAndTheCallersFloatModeIsRestored() {
+        // queries 40x larger: most probabilities are far below float's normal range, which the
+        // kernel flushes to zero on its threads (for speed) and must not leave flushed on ours
+        for (Attention.Implementation impl : NATIVE) {
+            Case c = new Case(4, 2, 16, 40, 30, 0);
+            Random r = new Random(9);
+            try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+                Inputs in = Inputs.of(m, c, r);
+                for (int i = 0; i < in.qs().length; i++) {
+                    in.qs()[i] *= 40;
+                }
+                NDArray q = m.create(in.qs(), new Shape(c.n(), c.heads(), c.d()));
+                Mask mask = Mask.causal(c.offset(), OptionalInt.empty());
+                float[] got = Attention.attend(q, in.segments(), mask, 64, 0, impl).toFloatArray();
+                double[] want = float64(c, in, (i, j) -> j <= c.offset() + i);
+                // scores near 100 carry float32 rounding of ~1e-5 into the probabilities
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-4, impl + " element " + i);
+                }
+            }
+            float[] tiny = {Float.MIN_NORMAL};
+            assertTrue(tiny[0] * 0.5f > 0, "denormals are flushed on the calling thread");
+        }
+    }
+
+    @Test
     void aRowThatSeesNoKeyIsAnError() {
         // a window of 2 at positions 100.. over 50 keys: every row's window is past the last key
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
