@@ -38,18 +38,27 @@ class AttentionTest {
     /** The same for {@code n} queries. */
     static double[] naive(float[] q, float[] k, float[] v, int n, int keys,
             java.util.function.BiPredicate<Integer, Integer> visible) {
-        double[] out = new double[n * H * D];
+        return naive(q, k, v, n, H, KV, D, keys, visible);
+    }
+
+    /**
+     * Float64 attention of q {@code [n, heads, d]} over k, v {@code [kvHeads, keys, d]}: query i
+     * sees key j iff {@code visible.test(i, j)}.
+     */
+    static double[] naive(float[] q, float[] k, float[] v, int n, int heads, int kvHeads, int d,
+            int keys, java.util.function.BiPredicate<Integer, Integer> visible) {
+        double[] out = new double[n * heads * d];
         for (int i = 0; i < n; i++) {
-            for (int h = 0; h < H; h++) {
-                int g = h / (H / KV);
+            for (int h = 0; h < heads; h++) {
+                int g = h / (heads / kvHeads);
                 double[] s = new double[keys];
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < keys; j++) {
                     double dot = 0;
-                    for (int d = 0; d < D; d++) {
-                        dot += q[(i * H + h) * D + d] * k[(g * keys + j) * D + d];
+                    for (int x = 0; x < d; x++) {
+                        dot += (double) q[(i * heads + h) * d + x] * k[(g * keys + j) * d + x];
                     }
-                    s[j] = visible.test(i, j) ? dot / Math.sqrt(D) : Double.NEGATIVE_INFINITY;
+                    s[j] = visible.test(i, j) ? dot / Math.sqrt(d) : Double.NEGATIVE_INFINITY;
                     max = Math.max(max, s[j]);
                 }
                 double sum = 0;
@@ -58,8 +67,8 @@ class AttentionTest {
                     sum += s[j];
                 }
                 for (int j = 0; j < keys; j++) {
-                    for (int d = 0; d < D; d++) {
-                        out[(i * H + h) * D + d] += s[j] / sum * v[(g * keys + j) * D + d];
+                    for (int x = 0; x < d; x++) {
+                        out[(i * heads + h) * d + x] += s[j] / sum * v[(g * keys + j) * d + x];
                     }
                 }
             }

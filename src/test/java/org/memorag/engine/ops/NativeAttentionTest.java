@@ -192,39 +192,10 @@ class NativeAttentionTest {
         }
     }
 
-    /** Plain float64 attention over the unsplit keys [kvHeads, keys, d]. */
+    /** Float64 attention over the unsplit keys [kvHeads, keys, d]. */
     private static double[] float64(Case c, Inputs in,
             java.util.function.BiPredicate<Integer, Integer> visible) {
-        int h = c.heads();
-        int d = c.d();
-        int keys = in.keys();
-        double[] out = new double[c.n() * h * d];
-        for (int i = 0; i < c.n(); i++) {
-            for (int head = 0; head < h; head++) {
-                int g = head / (h / c.kvHeads());
-                double[] s = new double[keys];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < keys; j++) {
-                    double dot = 0;
-                    for (int x = 0; x < d; x++) {
-                        dot += (double) in.qs()[(i * h + head) * d + x]
-                                * in.ks()[(g * keys + j) * d + x];
-                    }
-                    s[j] = visible.test(i, j) ? dot / Math.sqrt(d) : Double.NEGATIVE_INFINITY;
-                    max = Math.max(max, s[j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < keys; j++) {
-                    s[j] = Math.exp(s[j] - max);
-                    sum += s[j];
-                }
-                for (int j = 0; j < keys; j++) {
-                    for (int x = 0; x < d; x++) {
-                        out[(i * h + head) * d + x] += s[j] / sum * in.vs()[(g * keys + j) * d + x];
-                    }
-                }
-            }
-        }
-        return out;
+        return AttentionTest.naive(in.qs(), in.ks(), in.vs(), c.n(), c.heads(), c.kvHeads(), c.d(),
+                in.keys(), visible);
     }
 }
