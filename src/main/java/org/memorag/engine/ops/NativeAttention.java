@@ -17,8 +17,8 @@ import org.memorag.nativelib.JarLibrary;
  * fp16, masks given as data) stays on DJL ops.
  *
  * <p>The library is {@code libmemoragkernels.so} from the jar, or the file named by system property
- * {@value #LIBRARY_PROPERTY}. It needs OpenMP; loaded after PyTorch (the first attention call comes
- * after a model is on DJL), its OpenMP binds to PyTorch's, so its threads are PyTorch's.
+ * {@value #LIBRARY_PROPERTY}. It needs OpenMP; it is loaded after the PyTorch engine (this class
+ * makes sure), so its OpenMP binds to PyTorch's and its threads are PyTorch's.
  */
 public final class NativeAttention {
     /** System property naming a {@code libmemoragkernels.so} to load instead of the jar's copy. */
@@ -43,7 +43,14 @@ public final class NativeAttention {
     private NativeAttention() {}
 
     private static final class Holder {
-        static final String FAILURE = LIBRARY.tryLoad();
+        static final String FAILURE = load();
+
+        private static String load() {
+            // PyTorch first, whoever asks: our libgomp.so.1 then binds to PyTorch's OpenMP instead
+            // of loading a second runtime whose threads would spin against PyTorch's
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            return LIBRARY.tryLoad();
+        }
     }
 
     /** Null when the library is loaded, else why it could not be. */
