@@ -104,9 +104,10 @@ public final class Attention {
             case NATIVE_PORTABLE:
                 if (!NativeAttention.accepts(q, segments, mask)) {
                     throw new IllegalArgumentException("native attention takes float32 on the CPU"
-                            + " with a causal or all-visible mask; got q " + q.getDataType() + " on "
-                            + q.getDevice() + (mask.rule().isEmpty() ? " and a mask given as data"
-                            : "") + ". Use implementation auto or djl");
+                            + " with a causal or all-visible mask; got q " + q.getDataType()
+                            + " on " + q.getDevice() + (mask.rule().isEmpty()
+                                    ? " and a mask given as data" : "")
+                            + ". Use implementation auto or djl");
                 }
                 return true;
             default:
@@ -125,9 +126,10 @@ public final class Attention {
     }
 
     /**
-     * Above this many keys a one-row step (decode) streams the cache faster on DJL ops. AttentionBench,
-     * 12 heads of 64 on 4 kv heads, 2 threads: at 16K keys DJL 1.57 ms, kernel 2.28; at 4K the
-     * kernel wins (0.55 vs 0.96 ms), at 512 by 2.4x. Both are bound by reading the cache there.
+     * Above this many keys a one-row step (decode) streams the cache faster on DJL ops.
+     * AttentionBench, 12 heads of 64 on 4 kv heads, 2 threads: at 16K keys DJL 1.57 ms, kernel
+     * 2.28; at 4K the kernel wins (0.55 vs 0.96 ms), at 512 by 2.4x. Both are bound by reading the
+     * cache there.
      */
     static final int NATIVE_DECODE_MAX_KEYS = 8192;
 
