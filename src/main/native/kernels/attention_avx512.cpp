@@ -72,7 +72,8 @@ MEMORAG_AVX512 inline void accumulateBlock(const float* values, int32_t d, int32
     for (int c = 0; c < NV; c++) {
         __m512 k = _mm512_loadu_ps(corr + 16 * c);
         for (int r = 0; r < R; r++) {
-            acc[r][c] = _mm512_mul_ps(_mm512_loadu_ps(ot + static_cast<int64_t>(r) * ld + 16 * c), k);
+            const float* o = ot + static_cast<int64_t>(r) * ld + 16 * c;
+            acc[r][c] = _mm512_mul_ps(_mm512_loadu_ps(o), k);
         }
     }
     for (int32_t j = 0; j < count; j++) {

@@ -77,8 +77,8 @@ void forEachKeyBlock(const AttentionProblem& p, const Tile& t, F&& fn) {
     }
 }
 
-// Per-thread buffers of one tile, sized for the largest tile of a problem. Columns are padded to
-// a multiple of 16 (one AVX-512 vector); padded columns hold zero queries and are never written out.
+// Per-thread buffers of one tile, sized for the largest tile of a problem. Columns are padded to a
+// multiple of 16 (one AVX-512 vector); padded columns hold zero queries and are never written out.
 struct Scratch {
     int32_t columnsPadded;  // leading dimension of qt and ot
     float* qt;              // [headDim][columnsPadded]: queries * scale * log2(e), transposed

@@ -1,8 +1,10 @@
-// Fused scaled-dot-product attention for float32 on the CPU (org.memorag.engine.ops.NativeAttention).
+// Fused scaled-dot-product attention for float32 on the CPU, for
+// org.memorag.engine.ops.NativeAttention.
 //
-// One call attends n query rows of every head to a list of key/value segments, causally (optionally
-// with a sliding window) or to all keys. Nothing of size n x keys is ever stored: each tile of query
-// rows walks the keys in cache-sized blocks with an online softmax, so scores live only in L1/L2.
+// One call attends n query rows of every head to a list of key/value segments, causally
+// (optionally with a sliding window) or to all keys. Nothing of size n x keys is ever stored: each
+// tile of query rows walks the keys in cache-sized blocks with an online softmax, so scores live
+// only in L1/L2.
 #pragma once
 
 #include <cstdint>

@@ -98,7 +98,8 @@ JNIEXPORT void JNICALL Java_org_memorag_engine_ops_NativeAttention_attend(JNIEnv
             int64_t needed = first[s] + (kvHeads - 1) * stride[s]
                     + static_cast<int64_t>(length[s]) * headDim;
             std::string name = "attention segment " + std::to_string(s);
-            float* k = floats(env, env->GetObjectArrayElement(keyBuffers, s), needed, name + " keys");
+            float* k = floats(env, env->GetObjectArrayElement(keyBuffers, s), needed,
+                    name + " keys");
             float* v = k == nullptr ? nullptr
                     : floats(env, env->GetObjectArrayElement(valueBuffers, s), needed,
                             name + " values");

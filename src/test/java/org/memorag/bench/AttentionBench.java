@@ -53,8 +53,8 @@ public final class AttentionBench {
         table.append(String.format(Locale.ROOT, "### AttentionBench: %d heads of %d on %d kv heads,"
                 + " %d threads, commit %s, AVX-512 kernel: %s%n", HEADS, HEAD_DIM, KV_HEADS,
                 threads, BenchCommit.head(), NativeAttention.hasAvx512()));
-        table.append(String.format(Locale.ROOT, "- fp32 matmul ceiling %.1f GFLOP/s (%s); best of %d"
-                + " calls each; FLOPs = 4 x headDim x heads x visible (query, key) pairs%n",
+        table.append(String.format(Locale.ROOT, "- fp32 matmul ceiling %.1f GFLOP/s (%s); best of"
+                + " %d calls each; FLOPs = 4 x headDim x heads x visible (query, key) pairs%n",
                 ceiling.best(), ceiling, reps));
         table.append("| keys | rows |");
         for (Attention.Implementation impl : impls) {

@@ -89,7 +89,8 @@ public final class NativeAttention {
 
     /**
      * {@code q [n, heads, headDim]} (rotated) against the segments under {@code mask} (which must
-     * be {@linkplain #accepts accepted}); returns {@code [n, heads * headDim]} owned by q's manager.
+     * be {@linkplain #accepts accepted}); returns {@code [n, heads * headDim]} owned by q's
+     * manager.
      */
     static NDArray attend(NDArray q, List<KvSegment> segments, Mask mask, Kernel kernel,
             int threads) {
