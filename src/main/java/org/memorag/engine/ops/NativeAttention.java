@@ -44,6 +44,7 @@ public final class NativeAttention {
 
     private static final class Holder {
         static final String FAILURE = load();
+        static final boolean AVX512 = FAILURE == null && avx512();
 
         private static String load() {
             // PyTorch first, whoever asks: our libgomp.so.1 then binds to PyTorch's OpenMP instead
@@ -64,7 +65,7 @@ public final class NativeAttention {
 
     /** Whether this CPU runs the AVX-512 kernel (false when the library is unavailable). */
     public static boolean hasAvx512() {
-        return available() && avx512();
+        return Holder.AVX512;
     }
 
     /**

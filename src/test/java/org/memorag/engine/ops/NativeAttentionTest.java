@@ -102,6 +102,31 @@ class NativeAttentionTest {
     }
 
     @Test
+    void autoSendsLongDecodeStepsToDjlOpsAndPromptsToTheAvx512Kernel() {
+        // a query chunk of 0 is refused by the DJL path only: it shows which path auto took
+        int keys = Attention.NATIVE_DECODE_MAX_KEYS + 1;
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray kb = m.randomNormal(new Shape(2, keys, 8));
+            NDArray vb = m.randomNormal(new Shape(2, keys, 8));
+            List<KvSegment> segs = List.of(KvSegment.ofSlots(m, kb, vb, 0, keys));
+            NDArray one = m.randomNormal(new Shape(1, 4, 8));
+            NDArray two = m.randomNormal(new Shape(2, 4, 8));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Attention.attend(one, segs, Mask.causal(keys - 1, OptionalInt.empty()),
+                            0, 0, Attention.Implementation.AUTO));
+            assertTrue(e.getMessage().contains("attention tiling"), e.getMessage());
+            Mask prompt = Mask.causal(keys - 2, OptionalInt.empty());
+            if (NativeAttention.hasAvx512()) {
+                assertEquals(2 * 32, Attention.attend(two, segs, prompt, 0, 0,
+                        Attention.Implementation.AUTO).size());
+            } else {   // without AVX-512 auto keeps DJL ops (the portable loops are slower)
+                assertThrows(IllegalArgumentException.class, () -> Attention.attend(two, segs,
+                        prompt, 0, 0, Attention.Implementation.AUTO));
+            }
+        }
+    }
+
+    @Test
     void aRowThatSeesNoKeyIsAnError() {
         // a window of 2 at positions 100.. over 50 keys: every row's window is past the last key
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
