@@ -95,6 +95,7 @@ constexpr int SCORE_COLUMNS = 48;
 // Tile kernels: fill out for tile t. Return false if some query row of t sees no key at all.
 bool attendTilePortable(const AttentionProblem& p, const Tile& t, Scratch& s);
 bool attendTileAvx512(const AttentionProblem& p, const Tile& t, Scratch& s);
+bool attendTileAvx2(const AttentionProblem& p, const Tile& t, Scratch& s);
 
 // Shared set-up and write-out of a tile (attention_tile.cpp).
 void packTile(const AttentionProblem& p, const Tile& t, Scratch& s);

@@ -28,6 +28,11 @@ bool avx512Available() {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 }
 
+bool avx2Available() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
 namespace {
 
 const char* validate(const AttentionProblem& p) {
@@ -107,12 +112,19 @@ const char* attend(const AttentionProblem& p, int threads, AttentionKernel kerne
     if (const char* why = validate(p)) {
         return why;
     }
-    bool wide = kernel == AttentionKernel::Avx512
-            || (kernel == AttentionKernel::Auto && avx512Available());
-    if (wide && !avx512Available()) {
+    if (kernel == AttentionKernel::Auto) {
+        kernel = avx512Available() ? AttentionKernel::Avx512
+                : avx2Available() ? AttentionKernel::Avx2 : AttentionKernel::Portable;
+    }
+    if (kernel == AttentionKernel::Avx512 && !avx512Available()) {
         return "attention: the AVX-512 kernel was asked for, but this CPU has no AVX-512F/DQ";
     }
-    auto tileKernel = wide ? attention::attendTileAvx512 : attention::attendTilePortable;
+    if (kernel == AttentionKernel::Avx2 && !avx2Available()) {
+        return "attention: the AVX2 kernel was asked for, but this CPU has no AVX2/FMA";
+    }
+    auto tileKernel = kernel == AttentionKernel::Avx512 ? attention::attendTileAvx512
+            : kernel == AttentionKernel::Avx2 ? attention::attendTileAvx2
+            : attention::attendTilePortable;
     // Tiles with the most keys first (causal: the last query rows), so the team ends together.
     std::vector<Tile> tiles;
     for (int32_t r1 = p.n; r1 > 0; r1 -= attention::QUERY_TILE) {

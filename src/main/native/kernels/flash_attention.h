@@ -39,10 +39,14 @@ struct AttentionProblem {
     float scale;      // multiplies q . k (1 / sqrt(headDim) for the usual attention)
 };
 
-enum class AttentionKernel { Auto = 0, Portable = 1, Avx512 = 2 };
+// Auto: AVX-512 if the CPU has it, else AVX2 (with FMA) if it has that, else the portable loops.
+enum class AttentionKernel { Auto = 0, Portable = 1, Avx512 = 2, Avx2 = 3 };
 
 // True when this CPU (and OS) runs the AVX-512 kernel.
 bool avx512Available();
+
+// True when this CPU (and OS) runs the AVX2 kernel (AVX2 and FMA).
+bool avx2Available();
 
 // Computes p.out on `threads` threads (OpenMP). Returns nullptr on success, else a message that
 // says what was wrong with the problem (nothing is written then).

@@ -55,6 +55,10 @@ JNIEXPORT jboolean JNICALL Java_org_memorag_engine_ops_NativeAttention_avx512(JN
     return memorag::avx512Available() ? JNI_TRUE : JNI_FALSE;
 }
 
+JNIEXPORT jboolean JNICALL Java_org_memorag_engine_ops_NativeAttention_avx2(JNIEnv*, jclass) {
+    return memorag::avx2Available() ? JNI_TRUE : JNI_FALSE;
+}
+
 JNIEXPORT void JNICALL Java_org_memorag_engine_ops_NativeAttention_attend(JNIEnv* env, jclass,
         jint kernel, jint threads, jobject qBuffer, jobject outBuffer, jint n, jint heads,
         jint kvHeads, jint headDim, jobjectArray keyBuffers, jobjectArray valueBuffers,

@@ -17,7 +17,7 @@ import org.memorag.engine.ops.NativeAttention;
  * last {@code rows} query rows over {@code keys} cached keys read in place from a cache buffer:
  * the fused native kernel against the same call on DJL ops, and against the fp32 matmul ceiling.
  * Usage: {@code scripts/bench.sh AttentionBench [--keys 512,4096,16384] [--rows 1,64,2048]
- * [--reps 5] [--threads 2] [--portable]} ({@code --portable} adds the kernel's portable loops).
+ * [--reps 5] [--threads 2] [--avx2] [--portable]} (adds the kernel's AVX2 or portable loops).
  */
 public final class AttentionBench {
     private static final int HEADS = 12;
@@ -40,6 +40,7 @@ public final class AttentionBench {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--portable" -> impls.add(Attention.Implementation.NATIVE_PORTABLE);
+                case "--avx2" -> impls.add(Attention.Implementation.NATIVE_AVX2);
                 default -> throw new IllegalArgumentException("AttentionBench: unknown argument "
                         + args[i] + "; see the class comment for the usage");
             }
@@ -51,8 +52,9 @@ public final class AttentionBench {
         MatmulCeiling.Result ceiling = MatmulCeiling.measure(threads);
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "### AttentionBench: %d heads of %d on %d kv heads,"
-                + " %d threads, commit %s, AVX-512 kernel: %s%n", HEADS, HEAD_DIM, KV_HEADS,
-                threads, BenchCommit.head(), NativeAttention.hasAvx512()));
+                + " %d threads, commit %s, AVX-512: %s, AVX2: %s%n", HEADS, HEAD_DIM, KV_HEADS,
+                threads, BenchCommit.head(), NativeAttention.hasAvx512(),
+                NativeAttention.hasAvx2()));
         table.append(String.format(Locale.ROOT, "- fp32 matmul ceiling %.1f GFLOP/s (%s); best of"
                 + " %d calls each; FLOPs = 4 x headDim x heads x visible (query, key) pairs%n",
                 ceiling.best(), ceiling, reps));

@@ -11,7 +11,7 @@ import java.util.List;
  * Scaled dot-product attention with grouped-query heads over a list of key/value segments.
  *
  * <p>Float32 on the CPU with a causal or all-visible mask runs on the fused native kernel ({@link
- * NativeAttention}) when the CPU has AVX-512, except one-row steps over more than {@link
+ * NativeAttention}) when the CPU has AVX-512 or AVX2, except one-row steps over more than {@link
  * #NATIVE_DECODE_MAX_KEYS} keys.
  * Everything else (GPU, fp16, masks given as data), and everything when
  * {@value #IMPLEMENTATION_PROPERTY}=djl, runs on DJL ops: queries are processed {@link
@@ -26,20 +26,25 @@ public final class Attention {
     /** Upper bound on floats of one score block [heads, queryRows, keys]. */
     public static final long SCORE_BUDGET = 1L << 24;
 
-    /** System property choosing the implementation: auto (default), djl, native or portable. */
+    /** System property choosing the implementation: auto (default), djl, native, avx2, portable. */
     public static final String IMPLEMENTATION_PROPERTY = "memorag.attention";
 
     /** Which implementation runs attention. */
     public enum Implementation {
         /**
-         * The native kernel where it applies, its library loaded and the CPU has AVX-512, else
-         * DJL ops.
+         * The native kernel where it applies, its library loaded and the CPU has AVX-512 or AVX2,
+         * else DJL ops.
          */
         AUTO,
         /** DJL ops only. */
         DJL,
-        /** The native kernel (AVX-512 where the CPU has it); an error where it does not apply. */
+        /**
+         * The native kernel (AVX-512, else AVX2, else portable loops); an error where it does not
+         * apply.
+         */
         NATIVE,
+        /** The native kernel's AVX2 loops (for tests and comparisons on AVX-512 machines). */
+        NATIVE_AVX2,
         /** The native kernel's portable C++ loops (for tests and comparisons). */
         NATIVE_PORTABLE;
 
@@ -51,9 +56,10 @@ public final class Attention {
                 case "auto", "" -> AUTO;
                 case "djl" -> DJL;
                 case "native" -> NATIVE;
+                case "avx2" -> NATIVE_AVX2;
                 case "portable" -> NATIVE_PORTABLE;
                 default -> throw new IllegalArgumentException("-D" + IMPLEMENTATION_PROPERTY + "="
-                        + v + ": use auto (the default), djl, native or portable");
+                        + v + ": use auto (the default), djl, native, avx2 or portable");
             };
         }
     }
@@ -91,8 +97,11 @@ public final class Attention {
     public static NDArray attend(NDArray q, List<KvSegment> segments, Mask mask, int queryChunk,
             int keyBlock, Implementation implementation) {
         if (useNative(q, segments, mask, implementation)) {
-            NativeAttention.Kernel kernel = implementation == Implementation.NATIVE_PORTABLE
-                    ? NativeAttention.Kernel.PORTABLE : NativeAttention.Kernel.AUTO;
+            NativeAttention.Kernel kernel = switch (implementation) {
+                case NATIVE_PORTABLE -> NativeAttention.Kernel.PORTABLE;
+                case NATIVE_AVX2 -> NativeAttention.Kernel.AVX2;
+                default -> NativeAttention.Kernel.AUTO;
+            };
             return NativeAttention.attend(q, segments, mask, kernel,
                     ai.djl.pytorch.jni.JniUtils.getNumThreads());
         }
@@ -105,6 +114,7 @@ public final class Attention {
             case DJL:
                 return false;
             case NATIVE:
+            case NATIVE_AVX2:
             case NATIVE_PORTABLE:
                 if (!NativeAttention.accepts(q, segments, mask)) {
                     throw new IllegalArgumentException("native attention takes float32 on the CPU"
@@ -126,8 +136,8 @@ public final class Attention {
                     return false;
                 }
                 // The portable loops are slower than DJL ops (AttentionBench, 4096 keys x 2048
-                // rows: 723 vs 191 ms), so without AVX-512 auto keeps DJL ops.
-                return NativeAttention.hasAvx512();
+                // rows: 723 vs 191 ms), so without AVX-512 or AVX2 auto keeps DJL ops.
+                return NativeAttention.hasVectorKernel();
         }
     }
 

@@ -26,12 +26,14 @@ public final class NativeAttention {
 
     /** Which implementation of the tile kernel runs (the native enum's order). */
     public enum Kernel {
-        /** AVX-512 when this CPU has it, else the portable one. */
+        /** AVX-512 when this CPU has it, else AVX2, else the portable one. */
         AUTO,
         /** Plain C++ loops: any x86-64 CPU. */
         PORTABLE,
         /** AVX-512F/DQ intrinsics; fails on CPUs without them. */
-        AVX512
+        AVX512,
+        /** AVX2 + FMA intrinsics; fails on CPUs without them. */
+        AVX2
     }
 
     private static final JarLibrary LIBRARY = new JarLibrary("libmemoragkernels.so",
@@ -45,6 +47,7 @@ public final class NativeAttention {
     private static final class Holder {
         static final String FAILURE = load();
         static final boolean AVX512 = FAILURE == null && avx512();
+        static final boolean AVX2 = FAILURE == null && avx2();
 
         private static String load() {
             // PyTorch first, whoever asks: our libgomp.so.1 then binds to PyTorch's OpenMP instead
@@ -66,6 +69,16 @@ public final class NativeAttention {
     /** Whether this CPU runs the AVX-512 kernel (false when the library is unavailable). */
     public static boolean hasAvx512() {
         return Holder.AVX512;
+    }
+
+    /** Whether this CPU runs the AVX2 kernel (false when the library is unavailable). */
+    public static boolean hasAvx2() {
+        return Holder.AVX2;
+    }
+
+    /** Whether one of the vector kernels runs here (faster than DJL ops; the portable is not). */
+    public static boolean hasVectorKernel() {
+        return Holder.AVX512 || Holder.AVX2;
     }
 
     /**
@@ -152,6 +165,8 @@ public final class NativeAttention {
     }
 
     private static native boolean avx512();
+
+    private static native boolean avx2();
 
     private static native void attend(int kernel, int threads, ByteBuffer q, ByteBuffer out,
             int n, int heads, int kvHeads, int headDim, ByteBuffer[] keys, ByteBuffer[] values,

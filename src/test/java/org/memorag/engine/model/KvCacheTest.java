@@ -26,9 +26,17 @@ class KvCacheTest {
     static Path dir;
     static DecoderLanguageModel model;
     static ReferenceDecoder reference;
-    static final List<Attention.Implementation> IMPLEMENTATIONS = List.of(
-            Attention.Implementation.DJL, Attention.Implementation.NATIVE,
-            Attention.Implementation.NATIVE_PORTABLE);
+    static final List<Attention.Implementation> IMPLEMENTATIONS = implementations();
+
+    private static List<Attention.Implementation> implementations() {
+        List<Attention.Implementation> all = new java.util.ArrayList<>(List.of(
+                Attention.Implementation.DJL, Attention.Implementation.NATIVE,
+                Attention.Implementation.NATIVE_PORTABLE));
+        if (org.memorag.engine.ops.NativeAttention.hasAvx2()) {
+            all.add(Attention.Implementation.NATIVE_AVX2);
+        }
+        return all;
+    }
     static final int[] CONTEXT = {4, 8, 15, 16, 23, 42, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 7, 9};
 
     @BeforeAll

@@ -21,8 +21,17 @@ import org.junit.jupiter.api.Test;
  * in place from cache buffers with room to spare, causal, sliding-window and all-visible masks.
  */
 class NativeAttentionTest {
-    private static final List<Attention.Implementation> NATIVE = List.of(
-            Attention.Implementation.NATIVE, Attention.Implementation.NATIVE_PORTABLE);
+    /** Every native implementation this CPU runs (AVX-512 and AVX2 here, else what there is). */
+    static final List<Attention.Implementation> NATIVE = nativeImplementations();
+
+    static List<Attention.Implementation> nativeImplementations() {
+        List<Attention.Implementation> impls = new ArrayList<>(List.of(
+                Attention.Implementation.NATIVE, Attention.Implementation.NATIVE_PORTABLE));
+        if (NativeAttention.hasAvx2()) {
+            impls.add(Attention.Implementation.NATIVE_AVX2);
+        }
+        return impls;
+    }
 
     @BeforeAll
     static void libraryLoads() {
@@ -102,7 +111,7 @@ class NativeAttentionTest {
     }
 
     @Test
-    void autoSendsLongDecodeStepsToDjlOpsAndPromptsToTheAvx512Kernel() {
+    void autoSendsLongDecodeStepsToDjlOpsAndPromptsToTheVectorKernel() {
         // a query chunk of 0 is refused by the DJL path only: it shows which path auto took
         int keys = Attention.NATIVE_DECODE_MAX_KEYS + 1;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -116,10 +125,10 @@ class NativeAttentionTest {
                             0, 0, Attention.Implementation.AUTO));
             assertTrue(e.getMessage().contains("attention tiling"), e.getMessage());
             Mask prompt = Mask.causal(keys - 2, OptionalInt.empty());
-            if (NativeAttention.hasAvx512()) {
+            if (NativeAttention.hasVectorKernel()) {
                 assertEquals(2 * 32, Attention.attend(two, segs, prompt, 0, 0,
                         Attention.Implementation.AUTO).size());
-            } else {   // without AVX-512 auto keeps DJL ops (the portable loops are slower)
+            } else {   // without AVX-512 or AVX2 auto keeps DJL ops (the portable loops are slower)
                 assertThrows(IllegalArgumentException.class, () -> Attention.attend(two, segs,
                         prompt, 0, 0, Attention.Implementation.AUTO));
             }
